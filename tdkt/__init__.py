@@ -1,0 +1,1 @@
+"""Award-dossier approval engine for TĐKT offices."""

@@ -1,0 +1,1 @@
+"""WTForms forms of the pages, one module per area; messages in Vietnamese."""

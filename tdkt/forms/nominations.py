@@ -1,0 +1,119 @@
+"""The nomination form and the list filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import HiddenInput
+
+from ..workflow.machine import STATE_LABELS
+from ..workflow.nominations import NOMINATION_FIELDS, TYPES_BY_KIND
+from .base import BaseForm, QueryForm, options
+from .fields import VndField
+
+KIND_LABELS = {"collective": "Tập thể", "individual": "Cá nhân"}
+TYPE_LABELS = {
+    "person": "Cá nhân",
+    "household": "Hộ gia đình",
+    "organisation": "Doanh nghiệp, tổ chức kinh tế",
+    "collective": "Tập thể",
+}
+GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
+# Fields a proposer fills in, in the order of the form; campaign_id is chosen once, at creation.
+EDITABLE = (
+    "pool_id",
+    "nominee_kind",
+    "nominee_type",
+    "category",
+    "nominee_name",
+    "gender",
+    "birth_year",
+    "position",
+    "address",
+    "id_number",
+    "tax_code",
+    "achievement_summary",
+    "contribution_vnd",
+)
+
+
+def optional_int(value) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def _label(name: str) -> str:
+    return NOMINATION_FIELDS[name].label
+
+
+@dataclass
+class CategoryOption:
+    code: str
+    name: str
+    nominee_kind: str
+    pool_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Offer:
+    """What this proposer may choose: campaigns, the pools its unit may use, their categories."""
+
+    campaigns: list[tuple[int, str]]
+    pools: list[tuple[int, str, int]]  # (id, name, campaign_id)
+    categories: list[CategoryOption]
+
+
+class NominationForm(BaseForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    campaign_id = SelectField(_label("campaign_id"), coerce=optional_int)
+    pool_id = SelectField(_label("pool_id"), coerce=optional_int)
+    nominee_kind = RadioField(
+        _label("nominee_kind"), choices=options(KIND_LABELS.items()), default="individual",
+        validators=[InputRequired("Cần chọn tập thể hay cá nhân.")],
+    )
+    nominee_type = SelectField(
+        _label("nominee_type"),
+        choices=options(
+            (code, TYPE_LABELS[code], {"data-kinds": " ".join(k for k, t in TYPES_BY_KIND.items() if code in t)})
+            for code in TYPE_LABELS
+        ),
+    )
+    category = SelectField(_label("category"))
+    nominee_name = StringField(_label("nominee_name"))
+    gender = SelectField(_label("gender"), choices=options([("", "—"), *GENDER_LABELS.items()]))
+    birth_year = IntegerField(_label("birth_year"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    position = StringField(_label("position"))
+    address = StringField(_label("address"))
+    id_number = StringField(_label("id_number"), render_kw={"inputmode": "numeric"})
+    tax_code = StringField(_label("tax_code"))
+    achievement_summary = TextAreaField(_label("achievement_summary"), render_kw={"rows": 8})
+    contribution_vnd = VndField(_label("contribution_vnd"), description="Ví dụ: 60.000.000")
+
+    def offer(self, offer: Offer) -> None:
+        self.campaign_id.choices = options(offer.campaigns)
+        self.pool_id.choices = options(
+            [(pid, name, {"data-campaign": str(cid)}) for pid, name, cid in offer.pools]
+            or [("", "— Đợt thi đua không chia nhóm chỉ tiêu —")]
+        )
+        self.category.choices = options(
+            (
+                c.code,
+                c.name,
+                {"data-kind": c.nominee_kind, "data-pools": " ".join(map(str, c.pool_ids))},
+            )
+            for c in offer.categories
+        )
+
+
+class ListFilter(QueryForm):
+    state = SelectMultipleField("Trạng thái", choices=options(STATE_LABELS.items()))
+    campaign_id = SelectField("Đợt thi đua", coerce=optional_int)
+    q = StringField("Tìm theo tên")

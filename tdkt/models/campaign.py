@@ -1,0 +1,146 @@
+"""Award forms with their chain of levels, campaigns, pools and quota categories."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db
+from .org import Unit
+
+NOMINEE_KINDS = ("collective", "individual")
+NOMINEE_TYPES = ("person", "household", "organisation", "collective")
+
+campaign_award_forms = Table(
+    "campaign_award_forms",
+    db.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("award_form_id", ForeignKey("award_forms.id", ondelete="CASCADE"), primary_key=True),
+)
+
+pool_members = Table(
+    "pool_members",
+    db.metadata,
+    Column("pool_id", ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class AwardForm(db.Model):
+    __tablename__ = "award_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # Share of all council members whose "for" votes pass a proposal, in percent.
+    pass_share_percent: Mapped[int] = mapped_column(Integer, default=50)
+
+    levels: Mapped[list[ChainLevel]] = relationship(
+        back_populates="award_form", order_by="ChainLevel.position", cascade="all, delete-orphan"
+    )
+
+    def level(self, position: int) -> ChainLevel:
+        return next(lv for lv in self.levels if lv.position == position)
+
+    def has_level_above(self, position: int) -> bool:
+        return any(lv.position > position for lv in self.levels)
+
+
+class ChainLevel(db.Model):
+    """One level of an award form's chain: where the dossier is appraised, reviewed and signed."""
+
+    __tablename__ = "chain_levels"
+    __table_args__ = (UniqueConstraint("award_form_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_form_id: Mapped[int] = mapped_column(ForeignKey("award_forms.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    # Office roles act at this level when their scope covers this unit (e.g. the town).
+    office_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    appraising_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    council_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    award_form: Mapped[AwardForm] = relationship(back_populates="levels")
+    office_unit: Mapped[Unit] = relationship(foreign_keys=[office_unit_id])
+    appraising_unit: Mapped[Unit | None] = relationship(foreign_keys=[appraising_unit_id])
+    council_unit: Mapped[Unit | None] = relationship(foreign_keys=[council_unit_id])
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    plan_number: Mapped[str | None] = mapped_column(String(60))
+    plan_date: Mapped[date | None] = mapped_column(Date)
+    period_starts_on: Mapped[date | None] = mapped_column(Date)
+    period_ends_on: Mapped[date | None] = mapped_column(Date)
+    submission_opens_on: Mapped[date] = mapped_column(Date)
+    submission_closes_on: Mapped[date] = mapped_column(Date)
+    # Time limits per stage, in working days (DESIGN §5).
+    appraisal_days: Mapped[int] = mapped_column(Integer, default=10)
+    council_days: Mapped[int] = mapped_column(Integer, default=7)
+    signature_days: Mapped[int] = mapped_column(Integer, default=3)
+    resubmission_days: Mapped[int] = mapped_column(Integer, default=5)
+
+    owner_unit: Mapped[Unit] = relationship()
+    award_forms: Mapped[list[AwardForm]] = relationship(
+        secondary=campaign_award_forms, order_by="AwardForm.id"
+    )
+    pools: Mapped[list[Pool]] = relationship(
+        back_populates="campaign", order_by="Pool.id", cascade="all, delete-orphan"
+    )
+
+    def is_open_on(self, day: date) -> bool:
+        return self.submission_opens_on <= day <= self.submission_closes_on
+
+
+class Pool(db.Model):
+    """A quota holder: a commune's own slots, or slots shared by several units."""
+
+    __tablename__ = "pools"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    limit_collective: Mapped[int | None] = mapped_column(Integer)
+    limit_individual: Mapped[int | None] = mapped_column(Integer)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="pools")
+    unit: Mapped[Unit | None] = relationship()
+    members: Mapped[list[Unit]] = relationship(secondary=pool_members, order_by="Unit.code")
+    categories: Mapped[list[PoolCategory]] = relationship(
+        back_populates="pool", order_by="PoolCategory.id", cascade="all, delete-orphan"
+    )
+
+    def admits(self, unit: Unit) -> bool:
+        return self.unit_id == unit.id or any(m.id == unit.id for m in self.members)
+
+    def category(self, code: str) -> PoolCategory | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def limit_for(self, nominee_kind: str) -> int | None:
+        return self.limit_collective if nominee_kind == "collective" else self.limit_individual
+
+
+class PoolCategory(db.Model):
+    __tablename__ = "pool_categories"
+    __table_args__ = (UniqueConstraint("pool_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(255))
+    nominee_kind: Mapped[str] = mapped_column(String(20))
+    limit: Mapped[int | None] = mapped_column(Integer)
+
+    pool: Mapped[Pool] = relationship(back_populates="categories")

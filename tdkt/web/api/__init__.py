@@ -1,0 +1,56 @@
+"""The JSON API (/api/v1): bearer tokens, the contract's error body, the engine's checks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from ...models import db
+from ...workflow import auth
+from ...workflow.actor import Actor
+from ...workflow.errors import WorkflowError, bad_request
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi"}
+
+
+def unauthenticated() -> WorkflowError:
+    return WorkflowError(401, "unauthenticated", "Cần đăng nhập: mã truy cập thiếu, sai hoặc đã hết hạn.")
+
+
+@bp.before_request
+def authenticate_bearer():
+    g.api_token = None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    found = auth.token_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if found is None:
+        raise unauthenticated()
+    g.api_user, g.api_token = found
+
+
+def actor() -> Actor:
+    return Actor(
+        getattr(g, "api_user", None),
+        request.remote_addr,
+        request.headers.get("User-Agent"),
+    )
+
+
+def json_body():
+    """The request's JSON, or 400: a body that is not JSON at all is malformed."""
+    if not request.data:
+        return {}
+    body = request.get_json(silent=True)
+    if body is None:
+        raise bad_request("Nội dung gửi lên không phải JSON hợp lệ.")
+    return body
+
+
+def commit():
+    db.session.commit()
+
+
+from . import attachments, audit_chain, documents, misc, nominations, openapi, outbox, workdays  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,84 @@
+"""Administration of units (the tree, new units, recognition) and the campaigns, read-only."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from ...forms.admin import RecognitionForm, UnitForm
+from ...forms.base import body_of, options, show_error
+from ...models import Campaign, Unit, db
+from ...workflow import admin
+from ...workflow.errors import WorkflowError, not_found
+from ...workflow.nominations import campaigns_for
+from ...workflow.permissions import visible_units
+from . import actor, bp, commit, me, require_role, rollback
+from .admin_users import unit_choices
+
+
+@bp.get("/admin/units")
+def admin_units():
+    require_role("admin")
+    units = db.session.scalars(visible_units(me()).order_by(Unit.path)).all()
+    top = min((u.path.count("/") for u in units), default=0)
+    return render_template("admin/units.html", units=[(u, u.path.count("/") - top) for u in units])
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+def admin_unit_new():
+    require_role("admin")
+    form = UnitForm()
+    form.parent_id.choices = options([("", "— Chọn đơn vị cấp trên —"), *unit_choices(me())])
+    message, status = None, 200
+    if form.validate_on_submit():
+        try:
+            unit = admin.create_unit(actor(), body_of(form, ("code", "name", "kind", "parent_id", "abbreviation", "place_name")))
+            commit()
+        except WorkflowError as exc:
+            rollback()
+            message, status = show_error(form, exc), exc.status
+        else:
+            flash(f"Đã tạo đơn vị {unit.name}.", "success")
+            return redirect(url_for("pages.admin_unit", unit_id=unit.id))
+    elif form.errors:
+        status = 422
+    return render_template("admin/unit_new.html", form=form, message=message), status
+
+
+@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+def admin_unit(unit_id: int):
+    unit = admin.managed_unit(actor(), unit_id)
+    form = RecognitionForm()
+    if not form.is_submitted():
+        form.recognized.data = "1" if unit.recognized else "0"
+        form.decision_number.data = unit.recognition_decision_number
+        form.decision_date.data = unit.recognition_decision_date
+    message, status = None, 200
+    if form.validate_on_submit():
+        body = body_of(form, ("decision_number", "decision_date")) | {"recognized": form.recognized.data == "1"}
+        try:
+            admin.set_recognition(actor(), unit.id, body)
+            commit()
+        except WorkflowError as exc:
+            rollback()
+            message, status = show_error(form, exc), exc.status
+        else:
+            flash("Đã lưu thông tin công nhận.", "success")
+            return redirect(url_for("pages.admin_unit", unit_id=unit.id))
+    elif form.errors:
+        status = 422
+    return render_template("admin/unit.html", unit=unit, form=form, message=message), status
+
+
+@bp.get("/admin/campaigns")
+def admin_campaigns():
+    require_role("admin")
+    return render_template("admin/campaigns.html", campaigns=campaigns_for(me()))
+
+
+@bp.get("/admin/campaigns/<int:campaign_id>")
+def admin_campaign(campaign_id: int):
+    require_role("admin")
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign not in campaigns_for(me()):
+        raise not_found("Đợt thi đua")
+    return render_template("admin/campaign.html", c=campaign)

@@ -1,0 +1,166 @@
+"""Nominations: the list, one nomination with its history, the create and edit forms."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ...forms.base import body_of, show_error
+from ...forms.nominations import EDITABLE, CategoryOption, NominationForm, Offer
+from ...models import AuditEvent, Campaign, Nomination, User, db
+from ...workflow import nominations as service
+from ...workflow.errors import WorkflowError
+from ...workflow.machine import EDITABLE_STATES
+from ...workflow.permissions import (
+    allowed_actions,
+    can_create_in,
+    can_edit,
+    may_ever_fire,
+    visible_nominations,
+)
+from ..api.nominations import HISTORY_ACTIONS
+from . import actor, bp, commit, me, rollback
+from .listing import filter_nominations, list_filter
+from .paging import Key, paginate
+
+# A campaign without pools (no quotas) still needs a category to file the nominee under.
+FREE_CATEGORIES = [
+    CategoryOption("collective", "Tập thể", "collective"),
+    CategoryOption("individual", "Cá nhân", "individual"),
+]
+
+
+@bp.get("/nominations")
+def nominations():
+    user = me()
+    form, filters = list_filter(user, request.args)
+    page = paginate(
+        filter_nominations(visible_nominations(user), filters),
+        [Key(Nomination.created_at, "datetime"), Key(Nomination.id, "int")],
+        lambda n: [n.created_at, n.id],
+        filters,
+        descending=True,
+    )
+    return render_template(
+        "nominations/list.html",
+        page=page,
+        form=form,
+        filters=filters,
+        can_create=can_create_in(user, user.unit),
+    )
+
+
+def history(user: User, nomination: Nomination) -> tuple[list[AuditEvent], bool]:
+    """The nomination's events; addresses and events beyond transitions and edits only for
+    auditors and admins (as in the API)."""
+    full = user.has_role("auditor", "admin")
+    query = select(AuditEvent).where(AuditEvent.nomination_id == nomination.id)
+    if not full:
+        query = query.where(AuditEvent.action.in_(HISTORY_ACTIONS))
+    return list(db.session.scalars(query.order_by(AuditEvent.id))), full
+
+
+def last_return(events: list[AuditEvent]) -> AuditEvent | None:
+    returns = [e for e in events if e.action == "transition" and e.to_state == "returned"]
+    return returns[-1] if returns else None
+
+
+@bp.get("/nominations/<int:nomination_id>")
+def nomination(nomination_id: int):
+    user = me()
+    n = service.get(user, nomination_id)
+    events, full = history(user, n)
+    return render_template(
+        "nominations/detail.html",
+        n=n,
+        events=events,
+        full_history=full,
+        returned_by=last_return(events) if n.state == "returned" else None,
+        actions=allowed_actions(user, n),
+        can_edit=can_edit(user, n),
+    )
+
+
+def offer_for(user: User, campaigns: list[Campaign]) -> Offer:
+    pools, categories = [], {}
+    for campaign in campaigns:
+        for pool in service.pools_for(campaign, user):
+            if not pool.is_open:
+                continue
+            pools.append((pool.id, pool.name, campaign.id))
+            for c in pool.categories:
+                option = categories.setdefault(c.code, CategoryOption(c.code, c.name, c.nominee_kind))
+                option.pool_ids.append(pool.id)
+    return Offer(
+        campaigns=[(c.id, c.name) for c in campaigns],
+        pools=pools,
+        categories=list(categories.values()) or FREE_CATEGORIES,
+    )
+
+
+def _render_form(form, *, n=None, message=None, status=200, returned_by=None):
+    template = "nominations/form.html"
+    return render_template(template, form=form, n=n, message=message, returned_by=returned_by), status
+
+
+@bp.route("/nominations/new", methods=["GET", "POST"])
+def nomination_new():
+    user = me()
+    if not can_create_in(user, user.unit):
+        abort(403)
+    campaigns = service.campaigns_for(user)
+    form = NominationForm()
+    form.offer(offer_for(user, campaigns))
+    del form.version  # a new nomination has none yet
+    if request.method == "GET" and campaigns:
+        form.campaign_id.data = campaigns[0].id
+        form.pool_id.data = getattr(service.default_pool(campaigns[0], user), "id", None)
+    if not form.validate_on_submit():
+        return _render_form(form, status=422 if form.errors else 200)
+    try:
+        created = service.create(actor(), body_of(form, ("campaign_id", *EDITABLE)))
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status == 404:
+            raise
+        return _render_form(form, message=show_error(form, exc), status=exc.status)
+    flash(f"Đã lập hồ sơ {created.code}.", "success")
+    return redirect(url_for("pages.nomination", nomination_id=created.id))
+
+
+def edit_body(form: NominationForm) -> dict:
+    """Every editable field, so that clearing one clears it; blank choices and numbers as null."""
+    body = {"version": form.version.data}
+    for name in EDITABLE:
+        value = form[name].data
+        body[name] = None if value == "" and name in ("gender", "nominee_type") else value
+    return body
+
+
+@bp.route("/nominations/<int:nomination_id>/edit", methods=["GET", "POST"])
+def nomination_edit(nomination_id: int):
+    user = me()
+    n = service.get(user, nomination_id)
+    if not may_ever_fire(user, n, "submit"):
+        abort(403)
+    if n.state not in EDITABLE_STATES:
+        raise WorkflowError(409, "not_editable", "Chỉ sửa được hồ sơ ở trạng thái Dự thảo hoặc Trả lại để bổ sung.")
+    form = NominationForm(obj=n)
+    form.offer(offer_for(user, [n.campaign]))
+    del form.campaign_id  # chosen once, at creation
+    returned_by = last_return(history(user, n)[0]) if n.state == "returned" else None
+    if not form.validate_on_submit():
+        return _render_form(form, n=n, status=422 if form.errors else 200, returned_by=returned_by)
+    try:
+        service.update(actor(), n.id, edit_body(form))
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status == 404:
+            raise
+        return _render_form(
+            form, n=n, message=show_error(form, exc), status=exc.status, returned_by=returned_by
+        )
+    flash("Đã lưu hồ sơ.", "success")
+    return redirect(url_for("pages.nomination", nomination_id=n.id))

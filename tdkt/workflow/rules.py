@@ -1,0 +1,191 @@
+"""Campaign rules checked at submit and again at pass_appraisal.
+
+Each refusal names the rule and the numbers, and never another unit's nominations. The order:
+required fields and papers, submission window (first submit only), the unit's recognition,
+eligibility, duplicates, quota — so that a nominee who cannot be awarded never takes a slot's message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from ..models import Nomination, Pool, db
+from . import attachment_checklist
+from .clock import local_today
+from .errors import unprocessable, validation_failed
+from .machine import SLOT_STATES
+from .text import fold
+
+CHECKED_AT = frozenset({"submit", "pass_appraisal"})
+KIND_WORDS = {"collective": "tập thể", "individual": "cá nhân"}
+
+
+@dataclass(frozen=True)
+class ContributionRule:
+    """Seed 000: households, enterprises and citizens qualify by a contribution of at least
+    50,000,000 VND (money, work, land or assets, converted)."""
+
+    min_vnd: int = 50_000_000
+    categories: frozenset[str] = frozenset({"individual_citizen"})
+    nominee_types: frozenset[str] = frozenset({"household", "organisation"})
+
+    def applies_to(self, nomination: Nomination) -> bool:
+        return nomination.category in self.categories or nomination.nominee_type in self.nominee_types
+
+
+CONTRIBUTION = ContributionRule()
+
+
+def check(nomination: Nomination, trigger: str) -> None:
+    if trigger not in CHECKED_AT:
+        return
+    _required_fields(nomination)
+    attachment_checklist.check_required(nomination)
+    if trigger == "submit" and nomination.first_submitted_at is None:
+        _submission_window(nomination)
+    _recognition(nomination)
+    _contribution(nomination)
+    _duplicates(nomination)
+    _quota(nomination)
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def _required_fields(nomination: Nomination) -> None:
+    missing = {}
+    if not (nomination.achievement_summary or "").strip():
+        missing["achievement_summary"] = "Tóm tắt thành tích là bắt buộc khi trình hồ sơ"
+    if CONTRIBUTION.applies_to(nomination) and nomination.contribution_vnd is None:
+        missing["contribution_vnd"] = "Cần ghi giá trị đóng góp (quy đổi thành tiền, VND)"
+    if nomination.pool is None:
+        missing["pool_id"] = "Cần chọn nhóm chỉ tiêu của đợt thi đua"
+    if missing:
+        raise validation_failed(missing)
+
+
+def _submission_window(nomination: Nomination) -> None:
+    campaign = nomination.campaign
+    today = local_today()
+    if not campaign.is_open_on(today):
+        raise unprocessable(
+            "submission_closed",
+            f"Đợt thi đua nhận hồ sơ từ {campaign.submission_opens_on:%d/%m/%Y} đến "
+            f"{campaign.submission_closes_on:%d/%m/%Y}; hôm nay {today:%d/%m/%Y} ngoài thời hạn.",
+            rule="submission_window",
+            opens_on=campaign.submission_opens_on.isoformat(),
+            closes_on=campaign.submission_closes_on.isoformat(),
+        )
+
+
+def _recognition(nomination: Nomination) -> None:
+    pool = nomination.pool
+    if not pool.is_open:
+        raise unprocessable(
+            "unit_not_recognized",
+            f"Chỉ tiêu '{pool.name}' chỉ mở khi đơn vị được công nhận; hiện chưa mở.",
+            rule="pool_open",
+            pool=pool.code,
+        )
+    owner = pool.unit
+    if owner is not None and owner.kind in ("commune", "ward") and not owner.recognized:
+        raise unprocessable(
+            "unit_not_recognized",
+            f"{owner.name} chưa được công nhận đạt chuẩn nông thôn mới / văn minh đô thị, "
+            "chưa được đề nghị theo chỉ tiêu của đơn vị.",
+            rule="unit_recognized",
+            unit=owner.code,
+        )
+
+
+def _contribution(nomination: Nomination) -> None:
+    if not CONTRIBUTION.applies_to(nomination):
+        return
+    amount = nomination.contribution_vnd or 0
+    if amount < CONTRIBUTION.min_vnd:
+        raise unprocessable(
+            "not_eligible",
+            f"Giá trị đóng góp {_vnd(amount)} đồng, chưa đạt mức tối thiểu "
+            f"{_vnd(CONTRIBUTION.min_vnd)} đồng.",
+            rule="min_contribution",
+            contribution_vnd=amount,
+            min_vnd=CONTRIBUTION.min_vnd,
+        )
+
+
+def _duplicates(nomination: Nomination) -> None:
+    """The same nominee proposed twice in one campaign, under any award form: by CCCD or tax
+    code, or by the folded name with the same birth year."""
+    others = select(Nomination).where(
+        Nomination.campaign_id == nomination.campaign_id,
+        Nomination.id != nomination.id,
+        Nomination.state.in_(SLOT_STATES),
+    )
+    keys = []
+    if nomination.id_number:
+        keys.append(Nomination.id_number == nomination.id_number)
+    if nomination.tax_code:
+        keys.append(Nomination.tax_code == nomination.tax_code)
+    if keys and db.session.scalars(others.where(or_(*keys)).limit(1)).first() is not None:
+        raise unprocessable(
+            "duplicate_nominee",
+            "Đối tượng này (trùng số CCCD hoặc mã số thuế) đã được đề nghị trong đợt thi đua.",
+            rule="duplicate",
+            match="id_number_or_tax_code",
+        )
+    if nomination.birth_year is None:
+        return
+    name = fold(nomination.nominee_name)
+    same_year = db.session.scalars(
+        others.where(Nomination.birth_year == nomination.birth_year).with_only_columns(Nomination.nominee_name)
+    )
+    if any(fold(other) == name for other in same_year):
+        raise unprocessable(
+            "duplicate_nominee",
+            f"Đối tượng cùng họ tên và năm sinh {nomination.birth_year} đã được đề nghị trong đợt thi đua.",
+            rule="duplicate",
+            match="name_and_birth_year",
+        )
+
+
+def _quota(nomination: Nomination) -> None:
+    # The pool row lock makes two proposers racing for the last slot take turns.
+    pool = db.session.scalars(
+        select(Pool).where(Pool.id == nomination.pool_id).with_for_update()
+    ).one()
+    holders = (
+        select(func.count())
+        .select_from(Nomination)
+        .where(
+            Nomination.pool_id == pool.id,
+            Nomination.id != nomination.id,
+            Nomination.state.in_(SLOT_STATES),
+        )
+    )
+    owner = pool.unit.name if pool.unit is not None else f"Nhóm '{pool.name}'"
+    category = pool.category(nomination.category)
+    if category is not None and category.limit is not None:
+        used = db.session.scalar(holders.where(Nomination.category == category.code))
+        if used >= category.limit:
+            raise _quota_error(owner, pool, category.code, f"suất '{category.name}'", used, category.limit)
+    limit = pool.limit_for(nomination.nominee_kind)
+    if limit is not None:
+        used = db.session.scalar(holders.where(Nomination.nominee_kind == nomination.nominee_kind))
+        if used >= limit:
+            word = KIND_WORDS[nomination.nominee_kind]
+            raise _quota_error(owner, pool, nomination.nominee_kind, f"suất {word}", used, limit)
+
+
+def _quota_error(owner: str, pool: Pool, category: str, what: str, used: int, limit: int):
+    return unprocessable(
+        "quota_exceeded",
+        f"{owner} đã dùng {used}/{limit} {what} của đợt thi đua.",
+        rule="quota",
+        pool=pool.code,
+        category=category,
+        used=used,
+        limit=limit,
+    )

@@ -1,0 +1,149 @@
+"""A higher award form travels up its chain: the Hà Nam Bằng khen goes from the district to
+the province with `forward`, and each level's offices act only at their own level."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from factories import nomination_in, step, user
+from sqlalchemy import select
+
+from tdkt.models import AwardForm, Campaign, Pool, RoleAssignment, Unit, User, db
+from tdkt.workflow import nominations, permissions
+from tdkt.workflow.actor import Actor
+from tdkt.workflow.auth import hash_password
+from tdkt.workflow.clock import local_today
+from tdkt.workflow.errors import WorkflowError
+
+
+def _unit(code):
+    return db.session.scalars(select(Unit).filter_by(code=code)).one()
+
+
+def _add_user(username, unit_code, role, scope_code, capacity=None):
+    db.session.add(
+        User(
+            username=username,
+            full_name=username,
+            email=f"{username}@demo.invalid",
+            unit=_unit(unit_code),
+            password_hash=hash_password("x"),
+            assignments=[RoleAssignment(role=role, scope_unit=_unit(scope_code), capacity=capacity)],
+        )
+    )
+
+
+@pytest.fixture
+def ha_nam(app):
+    """Open the Hà Nam campaign and staff both levels of its chain."""
+    campaign = db.session.scalars(select(Campaign).filter_by(code="HN-NTM-2021-2025")).one()
+    campaign.submission_opens_on = local_today() - timedelta(days=10)
+    campaign.submission_closes_on = local_today() + timedelta(days=10)
+    commune = _unit("HN-LN-NT")
+    campaign.pools.append(Pool(code="HN-LN-NT", name="Xã Nhân Thịnh", unit=commune))
+    _add_user("hn.xa", "HN-LN-NT", "proposer", "HN-LN-NT")
+    for level, scope in (("huyen", "HN-LN"), ("tinh", "HN")):
+        _add_user(f"hn.{level}.td", scope, "appraiser", scope)
+        _add_user(f"hn.{level}.hd", scope, "council_secretary", scope)
+        _add_user(f"hn.{level}.ct", scope, "signer", scope, "chairman")
+    db.session.flush()
+    return campaign
+
+
+def _walk_level(nomination, level):
+    yesterday = (local_today() - timedelta(days=1)).isoformat()
+    nomination = step(nomination, f"hn.{level}.td", "start_appraisal")
+    nomination = step(nomination, f"hn.{level}.td", "pass_appraisal", {"comment": "Đạt"})
+    return step(
+        nomination,
+        f"hn.{level}.hd",
+        "submit_for_signature",
+        {
+            "council_meeting_on": yesterday,
+            "council_minutes_number": f"01/BB-{level}",
+            "council_members_total": 10,
+            "council_members_present": 9,
+            "votes_for": 8,
+        },
+    )
+
+
+def test_bang_khen_travels_two_levels(ha_nam):
+    form = db.session.scalars(select(AwardForm).filter_by(code="BK-CT-HN")).one()
+    draft = nominations.create(
+        Actor(user("hn.xa")),
+        {
+            "campaign_id": ha_nam.id,
+            "award_form_id": form.id,
+            "nominee_kind": "collective",
+            "nominee_type": "collective",
+            "category": "collective_commune",
+            "nominee_name": "Nhân dân và cán bộ xã Nhân Thịnh",
+            "achievement_summary": "Đạt chuẩn nông thôn mới kiểu mẫu năm 2024.",
+        },
+    )
+    submitted = step(draft, "hn.xa", "submit")
+    at_district = _walk_level(submitted, "huyen")
+    assert at_district.state == "awaiting_signature" and at_district.level == 1
+    assert permissions.allowed_actions(user("hn.huyen.ct"), at_district) == [
+        "return_to_council", "sign", "forward", "reject"
+    ]
+    forwarded = step(
+        at_district, "hn.huyen.ct", "forward",
+        {"submission_number": "45/TTr-UBND", "submission_date": local_today().isoformat()},
+    )
+    assert (forwarded.state, forwarded.level, forwarded.assignee_id) == ("submitted", 2, None)
+    assert forwarded.submission.unit.code == "HN-LN" and forwarded.submission.level == 2
+
+    # the district's offices see it but no longer act on it; the province's do
+    with pytest.raises(WorkflowError) as refused:
+        step(forwarded, "hn.huyen.td", "start_appraisal")
+    assert refused.value.status == 403
+    district_tasks = db.session.scalars(permissions.task_nominations(user("hn.huyen.td"))).all()
+    province_tasks = db.session.scalars(permissions.task_nominations(user("hn.tinh.td"))).all()
+    assert forwarded not in district_tasks and forwarded in province_tasks
+    assert permissions.can_view(user("hn.huyen.td"), forwarded)
+
+    at_province = _walk_level(forwarded, "tinh")
+    assert permissions.allowed_actions(user("hn.tinh.ct"), at_province) == [
+        "return_to_council", "sign", "reject"
+    ]  # the province is the chain's last level here
+    signed = step(at_province, "hn.tinh.ct", "sign", {"decision_date": local_today().isoformat()})
+    assert signed.state == "approved"
+    assert signed.decision.issuer_unit.code == "HN"
+
+
+def test_the_pass_share_is_the_award_forms(ha_nam):
+    form = db.session.scalars(select(AwardForm).filter_by(code="BK-CT-HN")).one()
+    draft = nominations.create(
+        Actor(user("hn.xa")),
+        {
+            "campaign_id": ha_nam.id,
+            "award_form_id": form.id,
+            "nominee_kind": "individual",
+            "category": "individual",
+            "nominee_name": "Trần Thị Thu",
+            "achievement_summary": "Nhiều sáng kiến.",
+        },
+    )
+    nomination = step(step(draft, "hn.xa", "submit"), "hn.huyen.td", "start_appraisal")
+    nomination = step(nomination, "hn.huyen.td", "pass_appraisal", {"comment": "Đạt"})
+    with pytest.raises(WorkflowError) as refused:
+        step(nomination, "hn.huyen.hd", "submit_for_signature", {
+            "council_meeting_on": local_today().isoformat(),
+            "council_minutes_number": "02/BB",
+            "council_members_total": 10,
+            "council_members_present": 10,
+            "votes_for": 7,
+        })
+    assert refused.value.code == "vote_threshold_not_met"
+    assert refused.value.details["required_percent"] == 80
+
+
+def test_forward_is_refused_where_the_chain_ends(app):
+    nomination = nomination_in("awaiting_signature")
+    assert "forward" not in permissions.allowed_actions(user("chutich"), nomination)
+    with pytest.raises(WorkflowError) as refused:
+        step(nomination, "chutich", "forward", {"submission_number": "1/TTr", "submission_date": local_today().isoformat()})
+    assert (refused.value.status, refused.value.code) == (409, "invalid_transition")

@@ -1,0 +1,3 @@
+from tdkt.web import create_app
+
+app = create_app()
