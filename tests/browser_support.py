@@ -140,6 +140,8 @@ class Person:
         self.page.get_by_label("Mật khẩu").fill(password)
         self.page.get_by_role("button", name="Đăng nhập").click()
         expect(self.page.locator("#current-user")).to_have_attribute("data-username", username)
+        # The header is in the DOM before the stylesheet has loaded; layout checks need both.
+        self.page.wait_for_load_state("load")
 
     def nav(self, name: str) -> None:
         """Follow a link of the main navigation by its visible name."""
