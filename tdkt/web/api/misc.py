@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g, request
-from sqlalchemy import func, select
 
 from ...models import (
     AuditEvent,
@@ -13,14 +12,13 @@ from ...models import (
     CouncilMeeting,
     Decision,
     Nomination,
-    Pool,
     Unit,
     db,
 )
 from ...workflow import audit_query, auth, permissions
+from ...workflow import quota as quota_use
 from ...workflow.actor import Actor
 from ...workflow.errors import not_found
-from ...workflow.machine import SLOT_STATES
 from ...workflow.nominations import campaigns_for
 from ...workflow.payload import Field, fits_integer, parse
 from ..extensions import limiter
@@ -98,39 +96,19 @@ def campaign(campaign_id: int):
     return serialize.campaign(_campaign(campaign_id))
 
 
-def _readable_pools(campaign: Campaign) -> list[Pool]:
-    user = g.api_user
-    if user.roles() & permissions.OFFICE_READERS:
-        units = {u.id for u in db.session.scalars(permissions.visible_units(user))}
-        return [p for p in campaign.pools if p.unit_id is None or p.unit_id in units]
-    return [p for p in campaign.pools if p.admits(user.unit)]
-
-
 @bp.get("/campaigns/<int:campaign_id>/quota")
 def quota(campaign_id: int):
     args = query_args({"pool_id", "unit_id"})
-    pools = _readable_pools(_campaign(campaign_id))
+    pools = quota_use.readable_pools(g.api_user, _campaign(campaign_id))
     pool_ids, unit_ids = int_list(args, "pool_id"), int_list(args, "unit_id")
     if pool_ids:
         pools = [p for p in pools if p.id in pool_ids]
     if unit_ids:
         pools = [p for p in pools if p.unit_id in unit_ids or any(m.id in unit_ids for m in p.members)]
-    used = dict(
-        ((pool_id, category, kind), count)
-        for pool_id, category, kind, count in db.session.execute(
-            select(Nomination.pool_id, Nomination.category, Nomination.nominee_kind, func.count())
-            .where(Nomination.pool_id.in_([p.id for p in pools]), Nomination.state.in_(SLOT_STATES))
-            .group_by(Nomination.pool_id, Nomination.category, Nomination.nominee_kind)
-        )
-    )
-    items = []
-    for p in pools:
-        for c in p.categories:
-            count = sum(v for (pid, cat, _), v in used.items() if pid == p.id and cat == c.code)
-            items.append({"pool_id": p.id, "category": c.code, "used": count, "limit": c.limit})
-        for kind in ("collective", "individual"):
-            count = sum(v for (pid, _, k), v in used.items() if pid == p.id and k == kind)
-            items.append({"pool_id": p.id, "category": kind, "used": count, "limit": p.limit_for(kind)})
+    items = [
+        {"pool_id": r.pool.id, "category": r.category, "used": r.used, "limit": r.limit}
+        for r in quota_use.usage(pools)
+    ]
     return {"items": items}
 
 
