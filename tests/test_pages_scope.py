@@ -210,7 +210,7 @@ def admins_only(world: World, username: str) -> int:
 for rule in ("/", "/password", "/profile", "/nominations", "/decisions", "/council-meetings"):
     CASES[rule] = everyone(200)
 CASES["/login"] = everyone(302)  # a logged-in user is sent on to "Việc của tôi"
-for rule in ("/admin/users", "/admin/users/new", "/admin/units", "/admin/units/new", "/admin/campaigns", "/outbox"):
+for rule in ("/admin/users", "/admin/users/new", "/admin/units", "/admin/units/new", "/admin/campaigns", "/admin/calendar", "/outbox"):
     CASES[rule] = lambda world, username: [(None, admins_only(world, username))]
 
 
@@ -364,6 +364,16 @@ def _admin_campaign(world, username):
             )
             status = 200 if related else 404
         checks.append((f"/admin/campaigns/{i}", status))
+    return checks
+
+
+@case("/campaigns/<int:campaign_id>")
+def _campaign(world, username):
+    """Everyone reads the campaigns its scope takes part in (as GET /api/v1/campaigns)."""
+    checks = []
+    for i, owner in world.campaigns.items():
+        related = any(world.covers(s, owner) or world.covers(owner, s) for _, s, _ in ROLES[username])
+        checks.append((f"/campaigns/{i}", 200 if related else 404))
     return checks
 
 

@@ -1,18 +1,45 @@
 """Vietnamese working days: Monday to Friday, minus the public holidays of the `holidays`
-package (with the official make-up working Saturdays it knows), then the admin's overrides."""
+package (with the official make-up working Saturdays it knows), then the admin's overrides.
+
+The admin's overrides are added and removed here too: validated, flushed, audited.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from flask import g, has_app_context
 from sqlalchemy import select
 
 from ..models import CalendarOverride, db
+from ..models.calendar import OVERRIDE_KINDS
+from . import audit
+from .actor import Actor
+from .admin import admin_scopes
+from .errors import forbidden, not_found, validation_failed
+from .payload import Field, parse
 
 MAX_DAYS = 3650
+# The years an override may fall in: wide enough for any dossier, narrow enough that a typo
+# such as 0226 is refused rather than stored.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+OVERRIDE_KIND_LABELS = {"day_off": "Ngày nghỉ thêm", "working_day": "Ngày làm bù"}
+WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+OVERRIDE_FIELDS = {
+    "day": Field(date, "Ngày", nullable=False),
+    "kind": Field(str, "Loại ngày", choices=OVERRIDE_KINDS, nullable=False),
+    "note": Field(str, "Lý do", max_length=255, nullable=False),
+}
+
+
+@lru_cache(maxsize=64)
+def public_holidays(year: int) -> tuple[tuple[date, str], ...]:
+    """The package's days off of one year with their Vietnamese names, in date order."""
+    return tuple(sorted(holidays.country_holidays("VN", years=year, language="vi").items()))
 
 
 @lru_cache(maxsize=64)
@@ -82,3 +109,110 @@ def current() -> WorkCalendar:
 def forget() -> None:
     if has_app_context():
         g.pop("work_calendar", None)
+
+
+@dataclass(frozen=True)
+class YearDay:
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
+class Year:
+    """What the admin's calendar page shows of one year."""
+
+    year: int
+    holidays: tuple[YearDay, ...]  # days off by law (the package)
+    make_up_days: tuple[YearDay, ...]  # weekend days worked by the government's notice
+    overrides: tuple[CalendarOverride, ...]  # the admin's own
+
+
+def year_view(year: int) -> Year:
+    weekend_worked = _public(year)[1]
+    query = select(CalendarOverride).where(
+        CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31)
+    )
+    return Year(
+        year,
+        tuple(YearDay(day, name) for day, name in public_holidays(year)),
+        tuple(YearDay(day, "Làm bù theo thông báo của Chính phủ") for day in sorted(weekend_worked) if day.year == year),
+        tuple(db.session.scalars(query.order_by(CalendarOverride.day))),
+    )
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.user is None or not admin_scopes(actor.user):
+        raise forbidden("Chỉ quản trị hệ thống được điều chỉnh lịch làm việc.")
+
+
+def _override_problem(day: date, kind: str) -> str | None:
+    """Why `day` cannot be overridden as `kind`, judged against the lawful calendar."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return f"Ngày {day:%d/%m/%Y} phải thuộc các năm {FIRST_YEAR}–{LAST_YEAR}"
+    taken = db.session.scalar(select(CalendarOverride.kind).where(CalendarOverride.day == day))
+    if taken is not None:
+        return f"Ngày {day:%d/%m/%Y} đã có trong lịch điều chỉnh ({OVERRIDE_KIND_LABELS[taken].lower()})"
+    holiday = dict(public_holidays(day.year)).get(day)
+    lawful = WorkCalendar()
+    if kind == "working_day":
+        if day.weekday() < 5:
+            return f"Ngày làm bù phải là thứ Bảy hoặc Chủ nhật; ngày {day:%d/%m/%Y} là {WEEKDAY_NAMES[day.weekday()]}"
+        if holiday is not None:
+            return f"Ngày {day:%d/%m/%Y} là ngày nghỉ lễ ({holiday}), không thể làm ngày làm bù"
+        if lawful.is_working_day(day):
+            return f"Ngày {day:%d/%m/%Y} đã là ngày làm bù theo thông báo của Chính phủ"
+    elif not lawful.is_working_day(day):
+        reason = f"ngày nghỉ lễ ({holiday})" if holiday is not None else WEEKDAY_NAMES[day.weekday()]
+        return f"Ngày nghỉ thêm phải là ngày làm việc; ngày {day:%d/%m/%Y} là {reason}"
+    return None
+
+
+def _changes(row: CalendarOverride, *, added: bool) -> dict[str, list[Any]]:
+    values = {"day": row.day.isoformat(), "kind": row.kind, "note": row.note}
+    return {k: [None, v] if added else [v, None] for k, v in values.items()}
+
+
+def add_override(actor: Actor, body: Any) -> CalendarOverride:
+    """Add an extra day off or make-up working day; due dates computed afterwards use it."""
+    _require_admin(actor)
+    values = parse(body, OVERRIDE_FIELDS, what="Ngày điều chỉnh")
+    problems = {
+        name: f"{spec.label} là bắt buộc"
+        for name, spec in OVERRIDE_FIELDS.items()
+        if values.get(name) in (None, "")
+    }
+    if not problems and (problem := _override_problem(values["day"], values["kind"])):
+        problems["day"] = problem
+    if problems:
+        raise validation_failed(problems)
+    row = CalendarOverride(day=values["day"], kind=values["kind"], note=values["note"], created_by_id=actor.user_id)
+    db.session.add(row)
+    db.session.flush()
+    _record(actor, "add_calendar_override", row, _changes(row, added=True))
+    db.session.flush()
+    forget()
+    return row
+
+
+def remove_override(actor: Actor, override_id: int) -> CalendarOverride:
+    _require_admin(actor)
+    row = db.session.get(CalendarOverride, override_id)
+    if row is None:
+        raise not_found("Ngày điều chỉnh")
+    _record(actor, "remove_calendar_override", row, _changes(row, added=False))
+    db.session.delete(row)
+    db.session.flush()
+    forget()
+    return row
+
+
+def _record(actor: Actor, op: str, row: CalendarOverride, changes: dict[str, list[Any]]) -> None:
+    audit.record(
+        actor,
+        "admin",
+        role="admin",
+        object_type="calendar_override",
+        object_id=row.id,
+        changes=changes,
+        details={"op": op},
+    )

@@ -58,10 +58,13 @@ def rollback() -> None:
 from . import (  # noqa: E402,F401  (routes and filters register on bp)
     account,
     actions,
+    admin_calendar,
     admin_units,
     admin_users,
     attachments,
     audit,
+    campaigns,
+    documents,
     nominations,
     outbox,
     present,
