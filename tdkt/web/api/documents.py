@@ -25,7 +25,8 @@ def _int_arg(args: dict, name: str) -> int | None:
     return int(raw)
 
 
-def _options(args: dict) -> service.Options:
+def options_from(args: dict) -> service.Options:
+    """The document options of a query string (format, layout, issuer, unit_id, capacity)."""
     defaults = service.Options()
     return service.Options(
         fmt=args.get("format", defaults.fmt),
@@ -56,7 +57,7 @@ def send(data: bytes, content_type: str, filename: str, sha256: str) -> Response
     return response
 
 
-def _file(file: service.File) -> Response:
+def file_response(file: service.File) -> Response:
     response = send(file.data, file.content_type, file.filename, file.sha256)
     response.headers["X-Template-Version"] = f"{file.template_kind}/{file.template_version}"
     return response
@@ -64,26 +65,26 @@ def _file(file: service.File) -> Response:
 
 @bp.get("/nominations/<int:nomination_id>/documents/<kind>")
 def nomination_document(nomination_id: int, kind: str):
-    options = _options(query_args({"format", "layout"}))
+    options = options_from(query_args({"format", "layout"}))
     file = service.nomination_document(actor(), nomination_id, kind, options)
     commit()
-    return _file(file)
+    return file_response(file)
 
 
 @bp.get("/campaigns/<int:campaign_id>/documents/<kind>")
 def campaign_document(campaign_id: int, kind: str):
-    options = _options(query_args({"format", "issuer", "unit_id", "capacity"}))
+    options = options_from(query_args({"format", "issuer", "unit_id", "capacity"}))
     file = service.campaign_document(actor(), campaign_id, kind, options)
     commit()
-    return _file(file)
+    return file_response(file)
 
 
 @bp.get("/council-meetings/<int:meeting_id>/documents/<kind>")
 def meeting_document(meeting_id: int, kind: str):
-    options = _options(query_args({"format"}))
+    options = options_from(query_args({"format"}))
     file = service.meeting_document(actor(), meeting_id, kind, options)
     commit()
-    return _file(file)
+    return file_response(file)
 
 
 def job_json(job: DocumentJob) -> dict:
@@ -102,7 +103,7 @@ def job_json(job: DocumentJob) -> dict:
 
 @bp.get("/decisions/<int:decision_id>/documents/<kind>")
 def decision_document(decision_id: int, kind: str):
-    options = _options(query_args({"format", "layout"}))
+    options = options_from(query_args({"format", "layout"}))
     request_actor = actor()
     if service.is_batch(g.api_user, decision_id, kind, options):
         job = jobs.create(request_actor, decision_id, kind, options)
@@ -112,7 +113,7 @@ def decision_document(decision_id: int, kind: str):
         return job_json(job), 202, {"Location": f"/api/v1/jobs/{job.id}"}
     file = service.decision_document(request_actor, decision_id, kind, options)
     commit()
-    return _file(file)
+    return file_response(file)
 
 
 @bp.get("/jobs/<int:job_id>")

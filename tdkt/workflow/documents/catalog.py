@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ...models import Campaign, CouncilMeeting, Decision, Nomination, User
 from ..errors import WorkflowError
 from . import pdf, service, targets
+from .settings import setting
 
 LABELS = {
     "bao_cao_thanh_tich": "Báo cáo thành tích",
@@ -27,14 +28,16 @@ class Available:
     label: str
     params: dict = field(default_factory=dict)
     formats: tuple[str, ...] = ("docx",)
+    # Made by a background job rather than in the request (a decision's many certificates).
+    batch: bool = False
 
 
 def _formats() -> tuple[str, ...]:
     return ("docx", "pdf") if pdf.available() else ("docx",)
 
 
-def _entry(kind: str, label: str | None = None, **params) -> Available:
-    return Available(kind, label or LABELS[kind], params, _formats())
+def _entry(kind: str, label: str | None = None, *, batch: bool = False, **params) -> Available:
+    return Available(kind, label or LABELS[kind], params, _formats(), batch)
 
 
 def for_nomination(user: User, nomination: Nomination) -> list[Available]:
@@ -84,9 +87,10 @@ def for_meeting(user: User, meeting: CouncilMeeting) -> list[Available]:
 def for_decision(user: User, decision: Decision) -> list[Available]:
     found = [_entry("quyet_dinh")]
     try:
-        service.awarded(user, decision)
+        certificates = service.awarded(user, decision)
     except WorkflowError:
         return found
-    found.append(_entry("giay_khen", "Giấy khen (mỗi trang một người)"))
-    found.append(_entry("giay_khen", "Giấy khen (in trên phôi)", layout="phoi"))
+    batch = len(certificates) > setting("DOCUMENT_BATCH_THRESHOLD")
+    found.append(_entry("giay_khen", "Giấy khen (mỗi trang một người)", batch=batch))
+    found.append(_entry("giay_khen", "Giấy khen (in trên phôi)", batch=batch, layout="phoi"))
     return found

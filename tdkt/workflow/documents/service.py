@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ...models import Decision, Nomination, User, db
+from ...models.documents import DocumentTemplate
 from ...models.org import CAPACITIES
 from .. import audit, nominations
 from ..actor import Actor
@@ -75,7 +76,8 @@ def _role(user: User) -> str | None:
     return roles[0] if roles else None
 
 
-def produce(actor: Actor, kind: str, draft: Draft, fmt: str) -> File:
+def fill(draft: Draft) -> tuple[DocumentTemplate, bytes]:
+    """The .docx of a draft, from the template version it is due."""
     template = templates.for_document(draft.template_kind, draft.pin)
     try:
         docx = render.render(
@@ -93,17 +95,11 @@ def produce(actor: Actor, kind: str, draft: Draft, fmt: str) -> File:
             f"Mẫu '{template.kind}' phiên bản {template.version} không điền được: {exc}",
             {"template_kind": template.kind, "template_version": template.version},
         ) from exc
-    data = docx if fmt == "docx" else pdf.convert(docx)
-    digest = hashlib.sha256(data).hexdigest()
-    details = {
-        "kind": kind,
-        "format": fmt,
-        "sha256": digest,
-        "template_kind": template.kind,
-        "template_version": template.version,
-    }
-    if fmt != "docx":
-        details["docx_sha256"] = hashlib.sha256(docx).hexdigest()
+    return template, docx
+
+
+def record(actor: Actor, kind: str, draft: Draft, template: DocumentTemplate, details: dict) -> None:
+    """The audit record of a file made from a draft: its kind, hashes and template version."""
     where = draft.audit
     audit.record(
         actor,
@@ -113,9 +109,19 @@ def produce(actor: Actor, kind: str, draft: Draft, fmt: str) -> File:
         object_type=where.get("object_type"),
         object_id=where.get("object_id"),
         unit_id=where.get("unit_id"),
-        details=details,
+        details={"kind": kind, "template_kind": template.kind, "template_version": template.version} | details,
     )
     db.session.flush()
+
+
+def produce(actor: Actor, kind: str, draft: Draft, fmt: str) -> File:
+    template, docx = fill(draft)
+    data = docx if fmt == "docx" else pdf.convert(docx)
+    digest = hashlib.sha256(data).hexdigest()
+    details = {"format": fmt, "sha256": digest}
+    if fmt != "docx":
+        details["docx_sha256"] = hashlib.sha256(docx).hexdigest()
+    record(actor, kind, draft, template, details)
     return File(
         kind=kind,
         filename=f"{safe_name(draft.filename)}.{fmt}",
@@ -168,10 +174,7 @@ def nomination_draft(user: User, nomination: Nomination, kind: str, options: Opt
 
 
 def nomination_document(actor: Actor, nomination_id: int, kind: str, options: Options = Options()) -> File:
-    nomination = nominations.get(actor.user, nomination_id)
-    _kind(kind, NOMINATION_KINDS)
-    options.check()
-    return produce(actor, kind, nomination_draft(actor.user, nomination, kind, options), options.fmt)
+    return produce(actor, kind, draft_for(actor.user, "nomination", nomination_id, kind, options), options.fmt)
 
 
 # --- a campaign's lists and letters -----------------------------------------------------------
@@ -192,17 +195,14 @@ def campaign_draft(user: User, campaign_id: int, kind: str, options: Options) ->
 
 
 def campaign_document(actor: Actor, campaign_id: int, kind: str, options: Options = Options()) -> File:
-    return produce(actor, kind, campaign_draft(actor.user, campaign_id, kind, options), options.fmt)
+    return produce(actor, kind, draft_for(actor.user, "campaign", campaign_id, kind, options), options.fmt)
 
 
 # --- council minutes ------------------------------------------------------------------------------
 
 
 def meeting_document(actor: Actor, meeting_id: int, kind: str, options: Options = Options()) -> File:
-    meeting = targets.meeting_for(actor.user, meeting_id)
-    _kind(kind, MEETING_KINDS)
-    options.check()
-    return produce(actor, kind, bien_ban.build(meeting), options.fmt)
+    return produce(actor, kind, draft_for(actor.user, "meeting", meeting_id, kind, options), options.fmt)
 
 
 # --- a decision -------------------------------------------------------------------------------------
@@ -233,7 +233,30 @@ def is_batch(user: User, decision_id: int, kind: str, options: Options) -> bool:
 
 
 def decision_document(actor: Actor, decision_id: int, kind: str, options: Options = Options()) -> File:
-    decision = targets.decision_for(actor.user, decision_id)
+    return produce(actor, kind, draft_for(actor.user, "decision", decision_id, kind, options), options.fmt)
+
+
+# --- any of them ------------------------------------------------------------------------------------
+
+TARGETS = ("nomination", "campaign", "meeting", "decision")
+
+
+def draft_for(user: User, target: str, target_id: int, kind: str, options: Options) -> Draft:
+    """Load what a document is about within the caller's scope (out of it: 404) and build
+    its draft: the one scope check downloads and previews share."""
+    if target == "campaign":
+        return campaign_draft(user, target_id, kind, options)
+    if target == "nomination":
+        nomination = nominations.get(user, target_id)
+        _kind(kind, NOMINATION_KINDS)
+        options.check()
+        return nomination_draft(user, nomination, kind, options)
+    if target == "meeting":
+        meeting = targets.meeting_for(user, target_id)
+        _kind(kind, MEETING_KINDS)
+        options.check()
+        return bien_ban.build(meeting)
+    decision = targets.decision_for(user, target_id)
     _kind(kind, DECISION_KINDS)
     options.check()
-    return produce(actor, kind, decision_draft(actor.user, decision, kind, options), options.fmt)
+    return decision_draft(user, decision, kind, options)

@@ -59,7 +59,8 @@ def reference(number: int | str | None, symbol: str) -> str:
     if isinstance(number, int):
         return number_ref(number, symbol)
     text = clean(number)
-    return number_ref(int(text), symbol) if text.isdigit() else text
+    # str.isdigit() also accepts "²" and other Unicode digits, which int() then refuses.
+    return number_ref(int(text), symbol) if text.isascii() and text.isdigit() else text
 
 
 def dated_reference(label: str, number: int | str | None, symbol: str, day: date | None) -> str:
