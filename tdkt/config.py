@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .models.org import ROLES
+
 
 def database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
@@ -56,7 +58,28 @@ def from_env(instance_path: str) -> dict:
         "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(instance_path) / "attachments"),
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 2**20))),
         "NOMINATION_ATTACHMENTS_MAX_BYTES": int(os.environ.get("NOMINATION_ATTACHMENTS_MAX_BYTES", str(100 * 2**20))),
+        "DEADLINE_ESCALATION": escalation_from_env(os.environ.get("DEADLINE_ESCALATION", "")),
     }
+
+
+# The stages of tdkt.workflow.deadlines (importing the engine here would load all of it).
+ESCALATION_STAGES = ("appraisal", "council", "signature", "resubmission")
+
+
+def escalation_from_env(text: str) -> dict[str, tuple[str, ...]]:
+    """'appraisal=signer,council_secretary;signature=council_secretary' -> who hears of an
+    overdue stage, per stage listed (the others keep reminders.DEFAULT_ESCALATION; an empty
+    list silences a stage). A typo stops the start rather than silently mailing nobody."""
+    found = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        stage, sep, roles = part.partition("=")
+        stage, wanted = stage.strip(), tuple(filter(None, (r.strip() for r in roles.split(","))))
+        if not sep or stage not in ESCALATION_STAGES:
+            raise ValueError(f"DEADLINE_ESCALATION: '{part}' should be <stage>=<role>,... with a stage among {ESCALATION_STAGES}")
+        if unknown := [r for r in wanted if r not in ROLES]:
+            raise ValueError(f"DEADLINE_ESCALATION: unknown roles {unknown}; roles are {ROLES}")
+        found[stage] = wanted
+    return found
 
 
 def outbox_from_env() -> dict:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from factories import campaign, nomination_in, step
+from tdkt.config import escalation_from_env
 from tdkt.models import AuditEvent, Notification, db
 from tdkt.workflow import reminders
 
@@ -88,6 +89,28 @@ def test_escalation_recipients_are_configurable(clock, app, monkeypatch):
     nomination = nomination_in("submitted")
     reminders.sweep(clock(date(2026, 11, 20)))
     assert notices(nomination, "escalation") == ["noivu", "xa.vinhhiep"]
+
+
+def test_a_configured_stage_replaces_only_its_default(clock, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEADLINE_ESCALATION", escalation_from_env("council=council_secretary"))
+    clock(date(2026, 11, 2))
+    nomination = nomination_in("submitted")
+    reminders.sweep(clock(date(2026, 11, 20)))
+    assert notices(nomination, "escalation") == ["chutich", "phochutich"]  # appraisal: the default
+
+
+def test_the_escalation_setting_from_the_environment():
+    assert escalation_from_env("") == {}
+    assert escalation_from_env(" appraisal = signer, council_secretary ; signature= ") == {
+        "appraisal": ("signer", "council_secretary"),
+        "signature": (),
+    }
+    with pytest.raises(ValueError, match="stage among"):
+        escalation_from_env("appraisal")
+    with pytest.raises(ValueError, match="stage among"):
+        escalation_from_env("tham_dinh=signer")
+    with pytest.raises(ValueError, match=r"unknown roles \['chairman'\]"):
+        escalation_from_env("council=chairman")
 
 
 def test_closed_and_draft_nominations_are_left_alone(clock):

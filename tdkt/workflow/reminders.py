@@ -24,7 +24,8 @@ from .machine import HOLDER_ROLE
 from .permissions import office_users
 
 # Who hears of an overdue stage, by stage, as roles of the nomination's current level (the
-# proposers of the unit for "proposer"). Override with the DEADLINE_ESCALATION setting.
+# proposers of the unit for "proposer"). The DEADLINE_ESCALATION setting replaces the stages it
+# names (see README, "Deadlines").
 DEFAULT_ESCALATION = {
     "appraisal": ("signer",),
     "council": ("signer",),
@@ -79,7 +80,7 @@ class Recipients:
         return self.of_role(HOLDER_ROLE[nomination.state], nomination)
 
     def escalation(self, nomination: Nomination) -> list[User]:
-        configured = current_app.config.get("DEADLINE_ESCALATION") or DEFAULT_ESCALATION
+        configured = DEFAULT_ESCALATION | (current_app.config.get("DEADLINE_ESCALATION") or {})
         found: dict[int, User] = {}
         for role in configured.get(STAGE_OF_STATE[nomination.state], ()):
             found.update((u.id, u) for u in self.of_role(role, nomination))
