@@ -72,6 +72,9 @@ def test_the_admins_overrides_apply(app, api):
         ("start=24/12/2026&days=3", 422, "validation_failed"),
         ("start=2026-12-24&days=-1", 422, "validation_failed"),
         ("start=2026-12-24&days=abc", 400, "bad_request"),
+        ("start=2026-12-24&days=²", 400, "bad_request"),  # isdigit() says yes, int() says no
+        ("start=2026-12-24&days=١٢", 400, "bad_request"),  # Arabic-Indic digits
+        ("start=2026-12-24&days=3%20", 400, "bad_request"),
         ("start=2026-12-24&days=99999", 422, "validation_failed"),
     ],
 )
@@ -79,6 +82,8 @@ def test_add_working_days_rejects_bad_input(api, query, status, code):
     answer = api("vpdp").get(f"/api/v1/calendar/add-working-days?{query}")
     assert answer.status_code == status
     assert answer.get_json()["error"]["code"] == code
+    if code == "bad_request" and "start=" in query and "days=" in query:
+        assert answer.get_json()["error"]["message"] == "Tham số 'days' phải là số nguyên (chữ số 0–9)."
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ and the selection of a bulk action (one checkbox, version and vote count per row
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 
@@ -68,7 +69,7 @@ def single_body(form: BaseForm) -> dict:
 
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def selected_items(formdata: MultiDict, per_item: tuple[str, ...] = ()) -> tuple[list[dict], dict[int, str]]:

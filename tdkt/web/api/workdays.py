@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...workflow import calendar
 from ...workflow.errors import bad_request, validation_failed
 from . import bp
@@ -15,8 +17,9 @@ def add_working_days():
         raise bad_request("Cần tham số 'start' (YYYY-MM-DD) và 'days' (số nguyên).")
     start = day_arg(args, "start")
     raw = args["days"]
-    if not raw.lstrip("-").isdigit() or len(raw) > 7:
-        raise bad_request("Tham số 'days' phải là số nguyên.")
+    # ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and "١٢".
+    if not re.fullmatch(r"-?[0-9]{1,7}", raw):
+        raise bad_request("Tham số 'days' phải là số nguyên (chữ số 0–9).")
     days = int(raw)
     if not 0 <= days <= calendar.MAX_DAYS:
         raise validation_failed({"days": f"days phải từ 0 đến {calendar.MAX_DAYS}, đã gửi {days}"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,7 +38,7 @@ def _serializer() -> URLSafeSerializer:
 
 def limit() -> int:
     raw = request.args.get("limit", "")
-    value = int(raw) if raw.isdigit() and len(raw) < 4 else DEFAULT_LIMIT
+    value = int(raw) if re.fullmatch(r"[0-9]{1,3}", raw) else DEFAULT_LIMIT
     return min(max(value, 1), MAX_LIMIT)
 
 

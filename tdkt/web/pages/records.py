@@ -15,7 +15,7 @@ from .paging import Key, paginate
 def _campaign_filter(user: User) -> tuple[list, int | None]:
     campaigns = campaigns_for(user)
     raw = request.args.get("campaign_id", "")
-    chosen = int(raw) if raw.isdigit() and any(c.id == int(raw) for c in campaigns) else None
+    chosen = next((c.id for c in campaigns if str(c.id) == raw), None)
     return campaigns, chosen
 
 
