@@ -144,3 +144,105 @@ def test_the_documents_panel_appears_only_when_its_page_exists(app):
     assert bool(page.find(id="campaign-documents")) == documents
     if documents:
         assert f'href="/campaigns/{campaign().id}/documents"' in page.html
+
+
+# --- the proposer's remaining slots and the nomination form ------------------------------------
+
+
+def slots(page: Page, pool_id: int) -> dict[str, str]:
+    """category -> "Còn r/l ..." as "Việc của tôi" shows them for one pool."""
+    found = page.find(**{"data-pool-id": str(pool_id)})
+    if not found:
+        return {}
+    start = page.elements.index(found[0])
+    shown = {}
+    for e in page.elements[start + 1 :]:
+        if e["tag"] == "ul":
+            break
+        if "data-category" in e["attrs"]:
+            shown[e["attrs"]["data-category"]] = "".join(e["text"]).strip()
+    return shown
+
+
+def test_home_page_counts_down_the_proposers_own_slots(app):
+    own = pool("VC-VHIEP").id
+    browser = Browser(app, "xa.vinhhiep")
+    fresh = slots(browser.get("/"), own)
+    assert fresh["collective"] == "Còn 2/2 suất tập thể"
+    assert fresh["individual_citizen"] == "Còn 3/3 suất 'Người dân, hộ gia đình, doanh nghiệp'"
+    submit_in("VC-VHIEP", "collective_hamlet")
+    citizens = [submit_in("VC-VHIEP", "individual_citizen") for _ in range(2)]
+    db.session.commit()
+    shown = slots(browser.get("/"), own)
+    assert shown["collective"] == "Còn 1/2 suất tập thể"
+    assert shown["collective_hamlet"] == "Còn 0/1 suất 'Tập thể ấp, khóm'"
+    assert shown["individual_citizen"] == "Còn 1/3 suất 'Người dân, hộ gia đình, doanh nghiệp'"
+    assert shown["individual"] == "Còn 2/4 suất cá nhân"
+    submit_in("VC-VHIEP", "individual_citizen")  # the last citizen slot
+    db.session.commit()
+    assert slots(browser.get("/"), own)["individual_citizen"].startswith("Còn 0/3 ")
+    step(citizens[0], "xa.vinhhiep", "withdraw", {"comment": "Đơn vị rút"})  # a withdrawal frees it
+    db.session.commit()
+    assert slots(browser.get("/"), own)["individual_citizen"].startswith("Còn 1/3 ")
+
+
+def test_home_page_shows_no_other_units_slots(app):
+    submit_in("VC-LHOA", "collective_hamlet", proposer="xa.laihoa")
+    db.session.commit()
+    page = Browser(app, "xa.vinhhiep").get("/")
+    assert not slots(page, pool("VC-LHOA").id)
+    assert set(slots(page, pool("CQ-DT").id)) == {"collective", "individual"}  # no limit per category
+    assert f'href="/campaigns/{campaign().id}"' in page.html
+    office = Browser(app, "vpdp").get("/")
+    assert f'href="/campaigns/{campaign().id}"' in office.html
+    assert not office.find(**{"data-pool-id": str(pool("VC-VHIEP").id)})  # not a proposer
+
+
+def category_pools(page: Page) -> dict[str, set[str]]:
+    """category option -> the pools it is offered in, as the form carries them."""
+    select = next(e for e in page.elements if e["tag"] == "select" and e["attrs"].get("name") == "category")
+    found = {}
+    for e in page.elements[page.elements.index(select) + 1 :]:
+        if e["tag"] == "select":
+            break
+        if e["tag"] == "option":
+            found[e["attrs"]["value"]] = set(e["attrs"].get("data-pools", "").split())
+    return found
+
+
+def test_the_form_offers_only_what_still_fits(app):
+    own, shared = str(pool("VC-VHIEP").id), str(pool("CQ-DT").id)
+    browser = Browser(app, "xa.vinhhiep")
+    before = category_pools(browser.get("/nominations/new"))
+    assert before["collective_hamlet"] == {own} and before["collective_other"] == {own, shared}
+    submit_in("VC-VHIEP", "collective_hamlet")
+    db.session.commit()
+    after = category_pools(browser.get("/nominations/new"))
+    assert "collective_hamlet" not in after  # its only pool's category is used up
+    assert after["collective_other"] == {own, shared}
+    submit_in("VC-VHIEP", "collective_other")  # 2/2 collectives: none more in the commune's pool
+    db.session.commit()
+    assert category_pools(browser.get("/nominations/new"))["collective_other"] == {shared}
+    assert own in browser.get("/nominations/new").options("pool_id")  # individuals still fit
+
+
+def test_editing_keeps_the_nominations_own_category(app):
+    held = submit_in("VC-VHIEP", "collective_hamlet")
+    returned = step(step(held, "vpdp", "start_appraisal"), "vpdp", "return_for_revision", {"comment": "Bổ sung"})
+    db.session.commit()
+    browser = Browser(app, "xa.vinhhiep")
+    assert "collective_hamlet" not in category_pools(browser.get("/nominations/new"))
+    edit = browser.get(f"/nominations/{returned.id}/edit")
+    assert category_pools(edit)["collective_hamlet"] == {str(pool("VC-VHIEP").id)}
+    assert edit.value("category") == "collective_hamlet"
+
+
+def test_a_unit_with_every_slot_used_is_told_so(app):
+    for code in ("VC-VHIEP", "CQ-DT"):
+        used_up = pool(code)
+        used_up.limit_collective = used_up.limit_individual = 0
+    db.session.commit()
+    page = Browser(app, "xa.vinhhiep").get("/nominations/new")
+    assert page.status == 200
+    assert list(page.options("pool_id").values()) == ["— Đơn vị đã dùng hết chỉ tiêu của đợt thi đua —"]
+    assert category_pools(page) == {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..models import Campaign, Nomination, Pool, Unit, User, db
+from ..models import Campaign, Nomination, Pool, PoolCategory, Unit, User, db
 from .machine import SLOT_STATES
 from .nominations import pools_for
 from .permissions import OFFICE_READERS, visible_units
@@ -91,7 +91,34 @@ def still_possible(rows: list[QuotaRow], pool: Pool, category: str, nominee_kind
     )
 
 
+def open_pools(user: User, campaign: Campaign) -> list[Pool]:
+    """The pools the user's unit may file a nomination under now (a closed pool waits for the
+    unit's recognition)."""
+    return [p for p in pools_for(campaign, user) if p.is_open]
+
+
 def remaining_for_proposer(user: User, campaign: Campaign) -> list[QuotaRow]:
     """The limited rows of the open pools the user's unit may use: "Còn 1/2 suất tập thể"."""
-    pools = [p for p in pools_for(campaign, user) if p.is_open]
-    return [r for r in usage(pools) if r.limit is not None]
+    return [r for r in usage(open_pools(user, campaign)) if r.limit is not None]
+
+
+def fitting(pools: list[Pool], editing: Nomination | None = None) -> list[tuple[Pool, list[PoolCategory]]]:
+    """The pools and, in each, the categories one more nomination still fits. The nomination
+    being edited is not counted against itself and keeps its own pool and category, so that
+    saving it never silently moves it."""
+    rows = usage(pools, excluding=editing)
+    choices = []
+    for pool in pools:
+        own = editing is not None and editing.pool_id == pool.id
+        fits = [
+            c
+            for c in pool.categories
+            if (own and c.code == editing.category) or still_possible(rows, pool, c.code, c.nominee_kind)
+        ]
+        if not pool.categories:
+            room = any(still_possible(rows, pool, kind, kind) for kind in KIND_WORDS)
+        else:
+            room = bool(fits)
+        if own or room:
+            choices.append((pool, fits))
+    return choices

@@ -9,6 +9,7 @@ from ...forms.base import body_of, show_error
 from ...forms.nominations import EDITABLE, CategoryOption, NominationForm, Offer
 from ...models import AuditEvent, Campaign, Nomination, User, db
 from ...workflow import nominations as service
+from ...workflow import quota
 from ...workflow.errors import WorkflowError
 from ...workflow.machine import EDITABLE_STATES
 from ...workflow.permissions import (
@@ -28,6 +29,7 @@ FREE_CATEGORIES = [
     CategoryOption("collective", "Tập thể", "collective"),
     CategoryOption("individual", "Cá nhân", "individual"),
 ]
+USED_UP = "— Đơn vị đã dùng hết chỉ tiêu của đợt thi đua —"
 
 
 @bp.get("/nominations")
@@ -81,20 +83,24 @@ def nomination(nomination_id: int):
     )
 
 
-def offer_for(user: User, campaigns: list[Campaign]) -> Offer:
-    pools, categories = [], {}
+def offer_for(user: User, campaigns: list[Campaign], editing: Nomination | None = None) -> Offer:
+    """Only the pools and categories one more nomination still fits; the rules decide at submit."""
+    pools, categories, categorised = [], {}, False
     for campaign in campaigns:
-        for pool in service.pools_for(campaign, user):
-            if not pool.is_open:
-                continue
+        available = quota.open_pools(user, campaign)
+        categorised = categorised or any(p.categories for p in available)
+        offered = quota.fitting(available, editing)
+        if available and not offered:
+            pools.append(("", USED_UP, campaign.id))
+        for pool, fits in offered:
             pools.append((pool.id, pool.name, campaign.id))
-            for c in pool.categories:
+            for c in fits:
                 option = categories.setdefault(c.code, CategoryOption(c.code, c.name, c.nominee_kind))
                 option.pool_ids.append(pool.id)
     return Offer(
         campaigns=[(c.id, c.name) for c in campaigns],
         pools=pools,
-        categories=list(categories.values()) or FREE_CATEGORIES,
+        categories=list(categories.values()) or ([] if categorised else FREE_CATEGORIES),
     )
 
 
@@ -147,7 +153,7 @@ def nomination_edit(nomination_id: int):
     if n.state not in EDITABLE_STATES:
         raise WorkflowError(409, "not_editable", "Chỉ sửa được hồ sơ ở trạng thái Dự thảo hoặc Trả lại để bổ sung.")
     form = NominationForm(obj=n)
-    form.offer(offer_for(user, [n.campaign]))
+    form.offer(offer_for(user, [n.campaign], editing=n))
     del form.campaign_id  # chosen once, at creation
     returned_by = last_return(history(user, n)[0]) if n.state == "returned" else None
     if not form.validate_on_submit():
