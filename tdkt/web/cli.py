@@ -10,12 +10,13 @@ from flask_migrate import upgrade
 
 from .. import demo
 from ..models import db
-from ..workflow import audit, jobs, reminders
+from ..workflow import attachment_gc, audit, jobs, reminders
 from ..workflow.audit_verify import verify
 
 
 def register(app: Flask) -> None:
     jobs.register_cli(app)
+    attachment_gc.register_cli(app)
 
     @app.cli.command("seed-demo")
     def seed_demo():

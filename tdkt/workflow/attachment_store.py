@@ -3,14 +3,16 @@
 Content addressing makes every write idempotent: two hosts storing the same paper at once
 write the same bytes to the same name. A file arrives in a temporary file inside the store
 (same file system), is hashed while it streams, and only becomes visible by an atomic
-os.replace once the caller has accepted it. Nothing is ever overwritten with other bytes or
-deleted, so a folder shared by several web hosts (an NFS mount) needs no locking.
+os.replace once the caller has accepted it. Nothing is ever overwritten with other bytes, so a
+folder shared by several web hosts (an NFS mount) needs no locking; only the garbage collector
+(attachment_gc) deletes, and only files no row refers to that are older than a grace period.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,7 @@ from typing import BinaryIO
 from flask import current_app
 
 CHUNK_BYTES = 1 << 16
+STORED_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 class TooLarge(Exception):
@@ -76,6 +79,27 @@ class FolderStore:
 
     def open(self, sha256: str) -> BinaryIO:
         return open(self.path_of(sha256), "rb")
+
+    def stored(self) -> Iterator[Path]:
+        """Every file kept under its hash, one fan-out folder at a time."""
+        for first in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
+            for second in sorted(first.glob("[0-9a-f][0-9a-f]")):
+                for path in sorted(second.iterdir()):
+                    if STORED_NAME.fullmatch(path.name) and path.name.startswith(first.name + second.name):
+                        yield path
+
+    def unfinished_uploads(self) -> Iterator[Path]:
+        """Temporary files of uploads still arriving, or cut off by a crash."""
+        incoming_dir = self.root / "incoming"
+        if incoming_dir.is_dir():
+            yield from sorted(p for p in incoming_dir.iterdir() if p.is_file())
+
+    def scratch_file(self) -> BinaryIO:
+        """An anonymous read-write file on the store's disk, removed when closed (or when the
+        process dies): for building a download bigger than memory should hold."""
+        scratch_dir = self.root / "scratch"
+        scratch_dir.mkdir(parents=True, exist_ok=True)
+        return tempfile.TemporaryFile(dir=scratch_dir)
 
 
 def current() -> FolderStore:

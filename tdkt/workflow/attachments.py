@@ -8,8 +8,6 @@ role (403), state (409), fields and the file itself (422).
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -228,10 +226,66 @@ def _reader_role(user: User, nomination: Nomination) -> str | None:
     return min(acting_roles(user, nomination), default=None)
 
 
+class StoredFileDamaged(WorkflowError):
+    """The stored bytes of a file are gone or no longer hash to what was recorded at upload:
+    nothing is handed out, and the caller records the refusal (record_damage) once the
+    request's own work is rolled back."""
+
+    def __init__(self, nomination: Nomination, attachment: Attachment, found_sha256: str | None):
+        if found_sha256 is None:
+            problem = "không còn trong kho lưu trữ"
+        else:
+            problem = (
+                f"không còn khớp với bản đã nộp (SHA-256 khi nộp {attachment.sha256[:12]}…, "
+                f"nay {found_sha256[:12]}…)"
+            )
+        super().__init__(
+            409,
+            "file_damaged",
+            f"Tệp “{attachment.filename}” {problem}; không tải xuống được. Vui lòng báo quản trị "
+            "hệ thống để khôi phục tệp từ bản sao lưu.",
+            {"attachment_id": attachment.id, "recorded_sha256": attachment.sha256, "found_sha256": found_sha256},
+        )
+        self.nomination_id = nomination.id
+        self.attachment_id = attachment.id
+
+
+def record_damage(actor: Actor, damaged: StoredFileDamaged) -> None:
+    nomination = db.session.get(Nomination, damaged.nomination_id)
+    audit.record(
+        actor,
+        "file_damaged",
+        role=_reader_role(actor.user, nomination),
+        nomination=nomination,
+        object_type="attachment",
+        object_id=damaged.attachment_id,
+        details=damaged.details,
+    )
+    db.session.flush()
+
+
+def _open_verified(nomination: Nomination, attachment: Attachment) -> BinaryIO:
+    """The stored file, positioned at its start, once its bytes hash to the recorded SHA-256.
+    The handle that was hashed is the one handed out: content-addressed files are never
+    rewritten in place, so what was checked is what is sent."""
+    try:
+        stream = attachment_store.current().open(attachment.sha256)
+    except FileNotFoundError:
+        raise StoredFileDamaged(nomination, attachment, None) from None
+    found = hashlib.file_digest(stream, "sha256").hexdigest()
+    if found != attachment.sha256:
+        stream.close()
+        raise StoredFileDamaged(nomination, attachment, found)
+    stream.seek(0)
+    return stream
+
+
 def open_file(actor: Actor, nomination_id: int, attachment_id: int) -> tuple[Attachment, BinaryIO]:
-    """The file's row and bytes; earlier (removed) versions stay readable."""
+    """The file's row and bytes, checked against the hash recorded at upload; earlier
+    (removed) versions stay readable."""
     nomination = _load(actor.user, nomination_id, lock=False)
     attachment = _attachment_of(nomination, attachment_id, current_only=False)
+    stream = _open_verified(nomination, attachment)
     audit.record(
         actor,
         "download",
@@ -241,7 +295,7 @@ def open_file(actor: Actor, nomination_id: int, attachment_id: int) -> tuple[Att
         object_id=attachment.id,
         details={"filename": attachment.filename, "sha256": attachment.sha256},
     )
-    return attachment, attachment_store.current().open(attachment.sha256)
+    return attachment, stream
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -258,24 +312,46 @@ def _zip_time(moment: datetime) -> tuple[int, ...]:
     return to_local(moment).timetuple()[:6]
 
 
+def _copy_verified(nomination: Nomination, attachment: Attachment, target: BinaryIO) -> None:
+    """Copy the stored file into `target`, hashing as it goes: one read checks and copies."""
+    try:
+        source = attachment_store.current().open(attachment.sha256)
+    except FileNotFoundError:
+        raise StoredFileDamaged(nomination, attachment, None) from None
+    digest = hashlib.sha256()
+    with source:
+        while chunk := source.read(attachment_store.CHUNK_BYTES):
+            digest.update(chunk)
+            target.write(chunk)
+    if digest.hexdigest() != attachment.sha256:
+        raise StoredFileDamaged(nomination, attachment, digest.hexdigest())
+
+
 def zip_dossier(actor: Actor, nomination_id: int) -> tuple[str, BinaryIO, str]:
-    """Every current file of the dossier in one zip, a folder per kind, with SHA256SUMS.txt.
-    The zip goes through a temporary file: a dossier may hold 100 MB."""
+    """Every current file of the dossier in one zip, a folder per kind, with SHA256SUMS.txt,
+    each file checked against its recorded hash on the way in. The zip is built in an
+    anonymous temporary file inside the store (a dossier may hold 100 MB, and /tmp may be
+    memory): it has no name to leave behind and is gone once the response closes it."""
     nomination = _load(actor.user, nomination_id, lock=False)
     files = dossier_of(nomination).current
-    store = attachment_store.current()
-    out = tempfile.TemporaryFile()
+    out = attachment_store.current().scratch_file()
     taken: set[str] = set()
     sums = []
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for attachment in files:
-            name = _unique(f"{KIND_LABELS[attachment.kind]}/{attachment.filename}", taken)
-            info = zipfile.ZipInfo(name, date_time=_zip_time(attachment.uploaded_at))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with store.open(attachment.sha256) as source, archive.open(info, "w") as target:
-                shutil.copyfileobj(source, target, attachment_store.CHUNK_BYTES)
-            sums.append(f"{attachment.sha256}  {name}\n")
-        archive.writestr(zipfile.ZipInfo("SHA256SUMS.txt", date_time=_zip_time(utcnow())), "".join(sums))
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for attachment in files:
+                name = _unique(f"{KIND_LABELS[attachment.kind]}/{attachment.filename}", taken)
+                info = zipfile.ZipInfo(name, date_time=_zip_time(attachment.uploaded_at))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w") as target:
+                    _copy_verified(nomination, attachment, target)
+                sums.append(f"{attachment.sha256}  {name}\n")
+            archive.writestr(
+                zipfile.ZipInfo("SHA256SUMS.txt", date_time=_zip_time(utcnow())), "".join(sums)
+            )
+    except BaseException:
+        out.close()
+        raise
     out.seek(0)
     digest = hashlib.file_digest(out, "sha256").hexdigest()
     out.seek(0)

@@ -18,7 +18,7 @@ from .payload import fits_integer, parse_day
 
 ACTIONS = (
     "transition", "create", "edit", "document", "download", "login", "login_failed",
-    "logout", "denied", "token", "admin", "reminder", "escalation",
+    "logout", "denied", "token", "admin", "reminder", "escalation", "file_damaged",
 )
 ACTION_LABELS = {
     "transition": "Chuyển trạng thái",
@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "admin": "Quản trị",
     "reminder": "Nhắc hạn xử lý",
     "escalation": "Báo quá hạn",
+    "file_damaged": "Tệp lưu trữ bị hỏng",
 }
 READERS = ("auditor", "admin")
 # A spreadsheet runs a cell starting with one of these as a formula.

@@ -3,13 +3,16 @@ whole dossier as one zip. Files always leave as downloads, never rendered by the
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from collections.abc import Callable
+from typing import BinaryIO, TypeVar
 
 from flask import Response, current_app, g, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ...models import db
 from ...models.attachments import Attachment
 from ...workflow import attachments
+from ...workflow.actor import Actor
 from ...workflow.errors import bad_request
 from ...workflow.text import nfc
 from . import actor, bp, commit, serialize
@@ -64,6 +67,21 @@ def send(stream: BinaryIO, content_type: str, filename: str, sha256: str) -> Res
     return response
 
 
+Opened = TypeVar("Opened")
+
+
+def checked_download(who: Actor, open_download: Callable[[], Opened]) -> Opened:
+    """Run a download's workflow call; when a stored file turns out damaged, the request's own
+    work is undone and the refusal alone is committed to the audit trail before it is answered."""
+    try:
+        return open_download()
+    except attachments.StoredFileDamaged as damaged:
+        db.session.rollback()
+        attachments.record_damage(who, damaged)
+        commit()
+        raise
+
+
 def attachment_json(a: Attachment) -> dict:
     return {
         "id": a.id,
@@ -112,7 +130,8 @@ def list_attachments(nomination_id: int):
 
 @bp.get("/nominations/<int:nomination_id>/attachments/<int:attachment_id>")
 def download_attachment(nomination_id: int, attachment_id: int):
-    attachment, stream = attachments.open_file(actor(), nomination_id, attachment_id)
+    who = actor()
+    attachment, stream = checked_download(who, lambda: attachments.open_file(who, nomination_id, attachment_id))
     commit()
     return send(stream, attachment.content_type, attachment.filename, attachment.sha256)
 
@@ -126,6 +145,7 @@ def remove_attachment(nomination_id: int, attachment_id: int):
 
 @bp.get("/nominations/<int:nomination_id>/attachments.zip")
 def download_dossier(nomination_id: int):
-    filename, stream, sha256 = attachments.zip_dossier(actor(), nomination_id)
+    who = actor()
+    filename, stream, sha256 = checked_download(who, lambda: attachments.zip_dossier(who, nomination_id))
     commit()
     return send(stream, "application/zip", filename, sha256)

@@ -81,6 +81,11 @@ def download(description: str, content_types) -> dict:
     }
 
 
+DAMAGED = error(
+    "The stored file is gone or no longer matches the SHA-256 recorded at upload; nothing is "
+    "sent and the refusal is audited (file_damaged)",
+    "file_damaged",
+)
 NOT_EDITABLE = error("Files change only in draft or returned", "not_editable")
 ONLY_PROPOSERS = FORBIDDEN | {"description": "In scope, but only the unit's proposers add or remove files"}
 
@@ -128,6 +133,7 @@ def paths() -> dict:
                 {
                     "200": download("The file", [t.content_type for t in ACCEPTED]),
                     "404": NOT_FOUND,
+                    "409": DAMAGED,
                 },
                 parameters=[nomination, attachment],
                 tags=("attachments",),
@@ -150,7 +156,7 @@ def paths() -> dict:
                 "downloadDossier",
                 "Every current file of the dossier in one zip, a folder per kind, with "
                 "SHA256SUMS.txt; audited",
-                {"200": download("The zip", ["application/zip"]), "404": NOT_FOUND},
+                {"200": download("The zip", ["application/zip"]), "404": NOT_FOUND, "409": DAMAGED},
                 parameters=[nomination],
                 tags=("attachments",),
             )

@@ -12,7 +12,7 @@ from ...workflow import attachment_checklist as checklist
 from ...workflow import attachments
 from ...workflow.errors import WorkflowError
 from ...workflow.permissions import can_edit
-from ..api.attachments import read_upload, send
+from ..api.attachments import checked_download, read_upload, send
 from ..extensions import csrf
 from . import actor, bp, commit, me, require_role, rollback
 from .nominations import nomination as nomination_page
@@ -84,14 +84,16 @@ def attachment_remove(nomination_id: int, attachment_id: int):
 
 @bp.get("/nominations/<int:nomination_id>/attachments/<int:attachment_id>")
 def attachment_download(nomination_id: int, attachment_id: int):
-    attachment, stream = attachments.open_file(actor(), nomination_id, attachment_id)
+    who = actor()
+    attachment, stream = checked_download(who, lambda: attachments.open_file(who, nomination_id, attachment_id))
     commit()
     return send(stream, attachment.content_type, attachment.filename, attachment.sha256)
 
 
 @bp.get("/nominations/<int:nomination_id>/attachments.zip")
 def attachments_zip(nomination_id: int):
-    filename, stream, sha256 = attachments.zip_dossier(actor(), nomination_id)
+    who = actor()
+    filename, stream, sha256 = checked_download(who, lambda: attachments.zip_dossier(who, nomination_id))
     commit()
     return send(stream, "application/zip", filename, sha256)
 
