@@ -9,7 +9,7 @@ from ...forms.base import body_of, show_error
 from ...forms.nominations import EDITABLE, CategoryOption, NominationForm, Offer
 from ...models import AuditEvent, Campaign, Nomination, User, db
 from ...workflow import nominations as service
-from ...workflow import quota
+from ...workflow import duplicate_warnings, quota
 from ...workflow.errors import WorkflowError
 from ...workflow.machine import EDITABLE_STATES
 from ...workflow.permissions import (
@@ -80,6 +80,7 @@ def nomination(nomination_id: int):
         returned_by=last_return(events) if n.state == "returned" else None,
         actions=allowed_actions(user, n),
         can_edit=can_edit(user, n),
+        duplicates=duplicate_warnings.name_matches(user, n),
     )
 
 
