@@ -292,6 +292,13 @@ OVERFLOW = """
 """
 
 
+LONG_OPTIONS = """
+() => document.querySelectorAll("select").forEach((select) => {
+  select.add(new Option("Nguyễn Thị Thanh Hương, Phó Chánh Văn phòng Điều phối nông thôn mới thị xã Vĩnh Châu".repeat(3)));
+})
+"""
+
+
 def assert_fits_phone(person: Person, screenshot: str | None = None) -> None:
     # Measured before app.css has loaded, a select is as wide as its longest option.
     person.page.wait_for_load_state("load")
@@ -349,6 +356,14 @@ def test_workspace_and_nomination_pages_fit_a_phone(people, live_server):
 
     # The submit queue's table stays inside its own container; the phone submits from it.
     proposer.nav("Trình hồ sơ của đơn vị")
+    # The table's headings fold away on a phone; "Chọn tất cả" stays, visible and tappable.
+    select_all = page.locator("#queue-items").get_by_label("Chọn tất cả", exact=True)
+    expect(page.locator("#queue-items th.select-all")).to_contain_text("Chọn tất cả")
+    select_all.tap()
+    rows = page.locator('#queue-items input[name="ids"]')
+    assert rows.count() >= 1 and all(rows.nth(i).is_checked() for i in range(rows.count()))
+    select_all.tap()
+    assert not any(rows.nth(i).is_checked() for i in range(rows.count()))
     tick(page, code)
     panel = bulk_action(page, "submit")
     panel.get_by_label("Số Tờ trình", exact=True).fill("07/TTr-UBND")
@@ -367,6 +382,10 @@ def test_workspace_and_nomination_pages_fit_a_phone(people, live_server):
     appraiser.nav("Thẩm định hồ sơ")
     expect(appraiser.page.locator(f'#queue-items tr[data-nomination-id="{nid}"]')).to_be_visible()
     assert_fits_phone(appraiser, "phone-appraisal-queue")
+    # However long an option (a meeting's minutes, a person's full title), no select widens the page.
+    bulk_action(appraiser.page, "start_appraisal")
+    appraiser.page.evaluate(LONG_OPTIONS)
+    assert_fits_phone(appraiser)
     appraiser.goto(f"/nominations/{nid}")
     expect(appraiser.page.locator("#n-state")).to_have_text("Đã trình, chờ thẩm định")
     assert_fits_phone(appraiser)

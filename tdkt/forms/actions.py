@@ -67,25 +67,27 @@ def single_body(form: BaseForm) -> dict:
     return {"version": form.version.data} | body_of(form, field_names(form))
 
 
-def _int(text: str | None) -> int | None:
+def whole_number(text: str | None) -> int | None:
+    """A whole number typed in ASCII digits, or None."""
     text = (text or "").strip()
     return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
 
 
 def selected_items(formdata: MultiDict, per_item: tuple[str, ...] = ()) -> tuple[list[dict], dict[int, str]]:
     """Rows ticked in a bulk table: [{id, version, ...per-item fields}], and row problems."""
     items, problems = [], {}
     for raw in formdata.getlist("ids"):
-        nomination_id = _int(raw)
+        nomination_id = whole_number(raw)
         if nomination_id is None:
             continue
-        item = {"id": nomination_id, "version": _int(formdata.get(f"version-{nomination_id}"))}
+        item = {"id": nomination_id, "version": whole_number(formdata.get(f"version-{nomination_id}"))}
         if item["version"] is None:
             problems[nomination_id] = "Thiếu phiên bản của hồ sơ; vui lòng tải lại trang"
         for name in per_item:
             raw_value = (formdata.get(f"{name}-{nomination_id}") or "").strip()
             if raw_value:
-                value = _int(raw_value)
+                value = whole_number(raw_value)
                 if value is None:
                     problems[nomination_id] = "Số phiếu phải là số nguyên không âm"
                 else:

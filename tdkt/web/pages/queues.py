@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort, render_template, request
 
-from ...forms.actions import action_form, bulk_body, selected_items
+from ...forms.actions import action_form, bulk_body, selected_items, whole_number
 from ...forms.base import show_error
 from ...models import Nomination, User, db
 from ...workflow import engine
@@ -101,6 +101,18 @@ class Result:
     nomination: Nomination | None
 
 
+def _forms(user: User, triggers: list[str], rows: list[Row], posted: str | None) -> dict:
+    """One bulk panel per action; only the posted one is filled from the request."""
+    forms = {}
+    for trigger in triggers:
+        form = action_form(trigger, bulk=True)(
+            formdata=request.form if trigger == posted else None, prefix=trigger, meta={"csrf": False}
+        )
+        prepare(form, trigger, user, [r.nomination for r in rows], fresh=trigger != posted)
+        forms[trigger] = form
+    return forms
+
+
 @bp.route("/queues/<name>", methods=["GET", "POST"])
 def queue(name: str):
     user = me()
@@ -114,18 +126,20 @@ def queue(name: str):
     posted = request.form.get("trigger") if request.method == "POST" else None
     if request.method == "POST" and posted not in triggers:
         abort(400)
-    forms = {}
-    for trigger in triggers:
-        form = action_form(trigger, bulk=True)(
-            formdata=request.form if trigger == posted else None, prefix=trigger, meta={"csrf": False}
-        )
-        prepare(form, trigger, user, [r.nomination for r in rows], fresh=trigger != posted)
-        forms[trigger] = form
+    forms = _forms(user, triggers, rows, posted)
     message, results, status = None, [], 200
+    selected = {i for i in (whole_number(raw) for raw in request.form.getlist("ids")) if i is not None}
     if posted is not None:
         message, results, status = _act(user, posted, forms[posted], rows)
         if status == 200:
+            # Done: the items moved on. Their rows, the actions left on each and the panels
+            # offering those actions are built again from the committed state, forms empty;
+            # only the items that failed stay ticked, to try again.
             rows, truncated = _rows(user, q)
+            triggers = _triggers(user, q, rows)
+            forms = _forms(user, triggers, rows, posted=None)
+            selected = set()
+        selected = {r.id for r in results if not r.ok} or selected
     return render_template(
         "queues/queue.html",
         queue=q,
@@ -136,7 +150,8 @@ def queue(name: str):
         posted=posted,
         message=message,
         results=results,
-        selected={r.id for r in results if not r.ok} or set(request.form.getlist("ids", type=int)),
+        outcomes={r.id: r for r in results},
+        selected=selected,
     ), status
 
 
