@@ -25,7 +25,16 @@
         animation: false,
         scales: {
           x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
-          y: { stacked: true }
+          // Long category names are cut on the axis; the tooltip and the table keep them whole.
+          y: {
+            stacked: true,
+            ticks: {
+              callback: function (value) {
+                var label = pool.labels[value];
+                return label.length > 28 ? label.slice(0, 27) + "…" : label;
+              }
+            }
+          }
         },
         plugins: {
           tooltip: {
