@@ -16,13 +16,21 @@ from .actor import Actor
 
 _hasher = PasswordHasher()
 # Verifying against this when the username is unknown keeps the timing of both failures alike.
-_DUMMY_HASH = _hasher.hash("not-a-password")
+# Made on the first password check rather than at import: hashing takes a good part of a second.
+_dummy_hash: str | None = None
 
 
 def configure(time_cost: int, memory_cost: int) -> None:
-    global _hasher, _DUMMY_HASH
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
-    _DUMMY_HASH = _hasher.hash("not-a-password")
+    _dummy_hash = None  # remade with these parameters, so it costs what a real check costs
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-password")
+    return _dummy_hash
 
 
 def hash_password(password: str) -> str:
@@ -30,8 +38,10 @@ def hash_password(password: str) -> str:
 
 
 def check_password(user: User | None, password: str) -> bool:
+    # Made before the lookup's outcome matters: the first check costs the same for any username.
+    dummy = _dummy()
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = _hasher.verify(user.password_hash if user else dummy, password)
     except (VerificationError, InvalidHashError):
         return False
     if ok and user is not None and _hasher.check_needs_rehash(user.password_hash):

@@ -7,7 +7,7 @@ from flask import Blueprint, g, request
 from ...models import db
 from ...workflow import auth
 from ...workflow.actor import Actor
-from ...workflow.errors import WorkflowError, bad_request
+from ...workflow.errors import WorkflowError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,16 +37,6 @@ def actor() -> Actor:
         request.remote_addr,
         request.headers.get("User-Agent"),
     )
-
-
-def json_body():
-    """The request's JSON, or 400: a body that is not JSON at all is malformed."""
-    if not request.data:
-        return {}
-    body = request.get_json(silent=True)
-    if body is None:
-        raise bad_request("Nội dung gửi lên không phải JSON hợp lệ.")
-    return body
 
 
 def commit():
