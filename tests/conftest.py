@@ -10,7 +10,6 @@ import os
 import uuid
 
 import pytest
-
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 

@@ -10,7 +10,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from attachments_support import pdf
 from sqlalchemy import func, select
 
 from tdkt import demo
@@ -28,6 +27,7 @@ from tdkt.workflow import attachments, engine
 from tdkt.workflow.clock import local_today
 from tdkt.workflow.documents import jobs, service
 
+from attachments_support import pdf
 from factories import actor, nomination_in, step
 
 API = "/api/v1"

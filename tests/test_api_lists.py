@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from matrix_support import API, assert_error, call, walk
 from sqlalchemy import select, update
 
 from tdkt.models import ApiToken, AuditEvent, Nomination, Unit, db, utcnow
 
 from factories import nomination_in
+from matrix_support import API, assert_error, call, walk
 
 PASSWORD = "demo-2026!"
 

@@ -11,6 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from sqlalchemy import func, select
+
+from tdkt.models import AuditEvent, db
+from tdkt.models.attachments import Attachment
+from tdkt.workflow import attachment_store
+
+import factories
 from attachments_support import (
     API,
     docm,
@@ -26,15 +33,8 @@ from attachments_support import (
     upload,
     xlsx,
 )
-from matrix_support import assert_error
-from sqlalchemy import func, select
-
-from tdkt.models import AuditEvent, db
-from tdkt.models.attachments import Attachment
-from tdkt.workflow import attachment_store
-
-import factories
 from factories import nomination_in, step
+from matrix_support import assert_error
 
 
 def attachment_count(nomination_id: int) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from attachments_support import docm, docx, exe, html, jpeg, pdf, plain_zip, png, xlsx
 
 from tdkt.workflow import filenames, filetypes
+
+from attachments_support import docm, docx, exe, html, jpeg, pdf, plain_zip, png, xlsx
 
 SNIFFED = [
     (pdf, filetypes.PDF),

@@ -13,8 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from attachments_support import API, pdf, png, sized_pdf, upload
-from matrix_support import assert_error
 from sqlalchemy import select
 from test_pages_support import Browser, visible_text
 
@@ -24,7 +22,9 @@ from tdkt.workflow.attachment_checklist import KIND_LABELS
 from tdkt.workflow.audit_verify import verify
 
 import factories
+from attachments_support import API, pdf, png, sized_pdf, upload
 from factories import actor, step
+from matrix_support import assert_error
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-from attachments_support import exe, pdf, png, require, requirements, sized_pdf
 from sqlalchemy import func, select
 from test_pages_support import Browser, Page
 
@@ -15,6 +14,7 @@ from tdkt.models import AuditEvent, AwardForm, db
 from tdkt.models.attachments import Attachment
 
 import factories
+from attachments_support import exe, pdf, png, require, requirements, sized_pdf
 from factories import nomination_in, step
 
 

@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from attachments_support import API, pdf, upload
-from matrix_support import DRAFT_READERS, assert_error
 from sqlalchemy import func, select
 from test_pages_support import Browser
 
@@ -24,7 +22,9 @@ from tdkt.models import AwardForm, Unit, db
 from tdkt.models.attachments import Attachment
 
 import factories
+from attachments_support import API, pdf, upload
 from factories import step
+from matrix_support import DRAFT_READERS, assert_error
 
 USERS = [username for username, *_ in demo.USERS]
 ROLES = {username: roles for username, _, _, roles in demo.USERS}

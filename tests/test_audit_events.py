@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from attachments_support import API, pdf, upload
 from sqlalchemy import func, select
 from test_pages_support import Browser
 
@@ -25,6 +24,7 @@ from tdkt.workflow.audit_verify import verify
 from tdkt.workflow.clock import local_today
 
 import factories
+from attachments_support import API, pdf, upload
 from conftest import DEMO_PASSWORD
 from factories import nomination_in, step
 

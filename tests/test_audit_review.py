@@ -9,11 +9,12 @@ import io
 
 import pytest
 from sqlalchemy import func, select, text
-
-from factories import actor, nomination_in, step
 from test_pages_support import Browser, visible_text
+
 from tdkt.models import AuditEvent, db
 from tdkt.workflow import audit
+
+from factories import actor, nomination_in, step
 
 
 def _events(action: str) -> list[AuditEvent]:

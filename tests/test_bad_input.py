@@ -9,13 +9,13 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
-from matrix_support import API, assert_error, call, write_counts
 from sqlalchemy import select
 
 from tdkt.models import Nomination, Unit, db
 from tdkt.workflow.clock import local_today
 
 from factories import campaign, nomination_in, user
+from matrix_support import API, assert_error, call, write_counts
 
 HUGE = 10**20  # beyond every integer column, and beyond what SQLite can even bind
 BEYOND_INT4 = 2**31  # fits SQLite and BIGINT, not PostgreSQL's INTEGER

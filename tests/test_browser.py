@@ -10,6 +10,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tdkt.workflow.clock import local_today
+
 from browser_support import (  # noqa: F401  (fixtures)
     PHONE,
     Person,
@@ -18,10 +22,6 @@ from browser_support import (  # noqa: F401  (fixtures)
     nomination_id,
     people_fixture,
 )
-from playwright.sync_api import Locator, Page, expect
-
-from tdkt.workflow.clock import local_today
-
 from conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -4,13 +4,14 @@ vendored Chart.js, nothing loaded from another host, readable on a phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
+
 from browser_support import (  # noqa: F401  (fixtures)
     PHONE,
     browser_fixture,
     live_server_fixture,
     people_fixture,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from factories import nomination_in
+from test_pages_support import Browser, visible_text
+
 from tdkt.models import NotificationSetting, OutboxMessage, User, db
 from tdkt.workflow import notifications
-from test_pages_support import Browser, visible_text
+
+from factories import nomination_in
 
 
 def test_the_admin_reads_the_waiting_emails(app):

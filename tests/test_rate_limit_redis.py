@@ -7,10 +7,11 @@ import uuid
 
 import pytest
 import redis
-from conftest import REDIS_URL, build_app, service_unavailable
 
 from tdkt.models import db
 from tdkt.web.extensions import limiter
+
+from conftest import REDIS_URL, build_app, service_unavailable
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from factories import campaign, nomination_in, step
 from tdkt.config import escalation_from_env
 from tdkt.models import AuditEvent, Notification, db
 from tdkt.workflow import reminders
+
+from factories import campaign, nomination_in, step
 
 
 @pytest.fixture
@@ -132,8 +133,9 @@ def test_the_sweep_command(clock, app):
 
 
 def test_the_reminder_email_names_the_deadline(clock):
-    from factories import user
     from tdkt.workflow import notifications
+
+    from factories import user
 
     clock(date(2026, 11, 2))
     nomination = nomination_in("in_appraisal")

@@ -8,12 +8,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from conftest import DEMO_PASSWORD, build_app, create_pg_database, drop_pg_database
-from factories import campaign, nomination_in, step
 from sqlalchemy import select
 
 from tdkt.models import Nomination, Pool, db
 from tdkt.workflow.clock import local_today
+
+from conftest import DEMO_PASSWORD, build_app, create_pg_database, drop_pg_database
+from factories import campaign, nomination_in, step
 
 _names = itertools.count(1)
 

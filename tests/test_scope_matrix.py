@@ -15,7 +15,14 @@ import re
 import zipfile
 from collections.abc import Callable
 
+from sqlalchemy import select
+
+from tdkt import demo
+from tdkt.models import Campaign, Pool, Unit, db
+from tdkt.workflow.machine import HOLDER_ROLE
+
 from attachments_support import pdf
+from factories import campaign
 from matrix_support import (
     API,
     NOMINEES,
@@ -30,13 +37,6 @@ from matrix_support import (
     snapshot,
     walk,
 )
-from sqlalchemy import select
-
-from tdkt import demo
-from tdkt.models import Campaign, Pool, Unit, db
-from tdkt.workflow.machine import HOLDER_ROLE
-
-from factories import campaign
 
 
 def pages(client, url: str, **params) -> list[dict]:

@@ -19,6 +19,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
+
+from tdkt.models import AuditEvent, Nomination, db
+from tdkt.workflow.clock import local_today
+from tdkt.workflow.machine import COMMENT_REQUIRED, HOLDER_ROLE, RULES, STATES, TRIGGERS
+
+from factories import nomination_in, user
 from matrix_support import (
     API,
     ASSIGNEE,
@@ -29,13 +36,6 @@ from matrix_support import (
     history_count,
     snapshot,
 )
-from sqlalchemy import select
-
-from tdkt.models import AuditEvent, Nomination, db
-from tdkt.workflow.clock import local_today
-from tdkt.workflow.machine import COMMENT_REQUIRED, HOLDER_ROLE, RULES, STATES, TRIGGERS
-
-from factories import nomination_in, user
 
 UNKNOWN_TRIGGER = "approve_everything"
 # DESIGN §2: the proposer edits in draft and after a return.
