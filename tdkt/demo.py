@@ -11,6 +11,7 @@ from .models import (
     AwardForm,
     Campaign,
     ChainLevel,
+    EligibilityCriterion,
     Pool,
     PoolCategory,
     RoleAssignment,
@@ -90,6 +91,41 @@ TOWN_CATEGORIES = [
     ("individual_town_cadre", "Cán bộ cấp thị xã", "individual", 2),
     ("individual_cadre", "Cán bộ xã, người hoạt động ở ấp", "individual", 2),
     ("individual_citizen", "Người dân, hộ gia đình, doanh nghiệp", "individual", 6),
+]
+
+
+# Seed 000: citizens, households and enterprises qualify by a contribution of at least
+# 50,000,000 VND (money, work, land or assets, converted).
+# code, name, category, nominee type, minimum
+VINH_CHAU_CONTRIBUTIONS = [
+    ("min_contribution_citizen", "Người dân đóng góp từ 50.000.000 đồng", "individual_citizen", None, 50_000_000),
+    ("min_contribution_household", "Hộ gia đình đóng góp từ 50.000.000 đồng", None, "household", 50_000_000),
+    (
+        "min_contribution_organisation",
+        "Doanh nghiệp, tổ chức kinh tế đóng góp từ 50.000.000 đồng",
+        None,
+        "organisation",
+        50_000_000,
+    ),
+]
+# Seed 001, section V.1: yes/no attestations per subject group (category), with evidence.
+# code, name, category
+HA_NAM_ATTESTATIONS = [
+    (
+        "huyen_ntm_nang_cao",
+        "Huyện đạt chuẩn nông thôn mới nâng cao; thị xã, thành phố hoàn thành nhiệm vụ xây dựng "
+        "nông thôn mới giai đoạn 2021 - 2025",
+        "collective_district",
+    ),
+    ("huyen_khong_no_dong_xdcb", "Không nợ đọng xây dựng cơ bản trong xây dựng nông thôn mới", "collective_district"),
+    (
+        "xa_ntm_nang_cao_kieu_mau",
+        "Xã đạt chuẩn nông thôn mới nâng cao hoặc nông thôn mới kiểu mẫu giai đoạn 2021 - 2025",
+        "collective_commune",
+    ),
+    ("xa_khong_no_dong_xdcb", "Không nợ đọng xây dựng cơ bản trong xây dựng nông thôn mới", "collective_commune"),
+    ("dn_ocop_3_sao", "Có sản phẩm OCOP được xếp hạng từ 3 sao trở lên", "collective_enterprise"),
+    ("cb_khong_vi_pham_ky_luat", "Không vi phạm kỷ luật trong giai đoạn 2021 - 2025", "individual_cadre"),
 ]
 
 
@@ -246,6 +282,27 @@ def seed_ha_nam() -> None:
     )
 
 
+def seed_criteria() -> None:
+    """The campaigns' eligibility criteria, each added once (by campaign and code)."""
+    wanted = {
+        "VC-NTM-2021": [
+            {"code": code, "kind": "min_contribution", "name": name, "category": category,
+             "nominee_type": nominee_type, "min_vnd": minimum}
+            for code, name, category, nominee_type, minimum in VINH_CHAU_CONTRIBUTIONS
+        ],
+        "HN-NTM-2021-2025": [
+            {"code": code, "kind": "attestation", "name": name, "category": category}
+            for code, name, category in HA_NAM_ATTESTATIONS
+        ],
+    }
+    for campaign_code, criteria in wanted.items():
+        campaign = db.session.scalars(select(Campaign).filter_by(code=campaign_code)).one()
+        known = {c.code for c in campaign.criteria}
+        for position, fields in enumerate(criteria, start=1):
+            if fields["code"] not in known:
+                campaign.criteria.append(EligibilityCriterion(position=position, **fields))
+
+
 def seed_documents() -> None:
     """Legal basis, base salary, reward coefficients, templates and the demo's letterheads."""
     documents_seed.seed_demo()
@@ -272,6 +329,8 @@ def seed(password: str) -> None:
     password_hash = hash_password(password)
     seed_vinh_chau(password_hash)
     seed_ha_nam()
+    db.session.flush()
+    seed_criteria()
     seed_documents()
     seed_attachment_checklists()
     db.session.flush()

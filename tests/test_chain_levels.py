@@ -10,7 +10,7 @@ from factories import nomination_in, step, user
 from sqlalchemy import select
 
 from tdkt.models import AwardForm, Campaign, Pool, RoleAssignment, Unit, User, db
-from tdkt.workflow import nominations, permissions
+from tdkt.workflow import attestations, nominations, permissions
 from tdkt.workflow.actor import Actor
 from tdkt.workflow.auth import hash_password
 from tdkt.workflow.clock import local_today
@@ -83,6 +83,11 @@ def test_bang_khen_travels_two_levels(ha_nam):
             "achievement_summary": "Đạt chuẩn nông thôn mới kiểu mẫu năm 2024.",
         },
     )
+    # Seed 001's criteria for communes, attested with their evidence.
+    draft = attestations.set_answers(Actor(user("hn.xa")), draft.id, {"version": draft.version, "items": [
+        {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True, "evidence": "QĐ 1234/QĐ-UBND ngày 10/10/2024"},
+        {"criterion": "xa_khong_no_dong_xdcb", "answer": True, "evidence": "Báo cáo của UBND huyện ngày 01/11/2024"},
+    ]})
     submitted = step(draft, "hn.xa", "submit")
     at_district = _walk_level(submitted, "huyen")
     assert at_district.state == "awaiting_signature" and at_district.level == 1

@@ -3,7 +3,16 @@
 from .audit import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditEvent
 from .base import Base, db, utcnow
 from .calendar import CalendarOverride
-from .campaign import AwardForm, Campaign, ChainLevel, Pool, PoolCategory
+from .campaign import (
+    AwardForm,
+    Campaign,
+    ChainLevel,
+    EligibilityCriterion,
+    NominationAttestation,
+    Pool,
+    PoolCategory,
+    RuleVersion,
+)
 from .nomination import (
     CouncilMeeting,
     CouncilVote,
@@ -30,8 +39,10 @@ __all__ = [
     "CouncilMeeting",
     "CouncilVote",
     "Decision",
+    "EligibilityCriterion",
     "IssuedNumber",
     "Nomination",
+    "NominationAttestation",
     "Notification",
     "NotificationSetting",
     "NumberSeries",
@@ -39,6 +50,7 @@ __all__ = [
     "Pool",
     "PoolCategory",
     "RoleAssignment",
+    "RuleVersion",
     "Submission",
     "Unit",
     "User",

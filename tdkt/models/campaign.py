@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db
-from .org import Unit
+from .base import UTCDateTime, db, utcnow
+from .org import Unit, User
 
 NOMINEE_KINDS = ("collective", "individual")
 NOMINEE_TYPES = ("person", "household", "organisation", "collective")
+CRITERION_KINDS = ("attestation", "min_contribution")
 
 campaign_award_forms = Table(
     "campaign_award_forms",
@@ -95,6 +108,11 @@ class Campaign(db.Model):
     pools: Mapped[list[Pool]] = relationship(
         back_populates="campaign", order_by="Pool.id", cascade="all, delete-orphan"
     )
+    criteria: Mapped[list[EligibilityCriterion]] = relationship(
+        back_populates="campaign",
+        order_by="(EligibilityCriterion.position, EligibilityCriterion.id)",
+        cascade="all, delete-orphan",
+    )
 
     def is_open_on(self, day: date) -> bool:
         return self.submission_opens_on <= day <= self.submission_closes_on
@@ -144,3 +162,58 @@ class PoolCategory(db.Model):
     limit: Mapped[int | None] = mapped_column(Integer)
 
     pool: Mapped[Pool] = relationship(back_populates="categories")
+
+
+class EligibilityCriterion(db.Model):
+    """One eligibility rule of a campaign, for the nominations it applies to: every one, or those
+    of one category, nominee type or award form. An attestation is a yes/no the proposer answers
+    with evidence; a minimum contribution asks `contribution_vnd` of at least `min_vnd`."""
+
+    __tablename__ = "eligibility_criteria"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str | None] = mapped_column(String(60))
+    nominee_type: Mapped[str | None] = mapped_column(String(20))
+    award_form_id: Mapped[int | None] = mapped_column(ForeignKey("award_forms.id", ondelete="CASCADE"))
+    min_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="criteria")
+    award_form: Mapped[AwardForm | None] = relationship()
+
+
+class RuleVersion(db.Model):
+    """A numbered snapshot of a campaign's rules (pools and limits, award forms and their
+    chains, eligibility criteria). Every edit makes a new one; a nomination keeps the one in
+    force at its first submit, so later edits never change a nomination in flight."""
+
+    __tablename__ = "rule_versions"
+    __table_args__ = (UniqueConstraint("campaign_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    campaign: Mapped[Campaign] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class NominationAttestation(db.Model):
+    """The proposer's yes/no answer to one attestation criterion, with the evidence it cites."""
+
+    __tablename__ = "nomination_attestations"
+
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    criterion_code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    answer: Mapped[bool] = mapped_column(Boolean)
+    evidence: Mapped[str | None] = mapped_column(Text)

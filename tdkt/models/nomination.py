@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
-from .campaign import AwardForm, Campaign, Pool
+from .campaign import AwardForm, Campaign, Pool, RuleVersion
 from .org import Unit, User
 
 
@@ -171,6 +171,8 @@ class Nomination(db.Model):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     council_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("council_meetings.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    # The campaign's rules as they stood at the first submit (DESIGN §4).
+    rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("rule_versions.id"))
     revocation_number: Mapped[str | None] = mapped_column(String(60))
     revocation_date: Mapped[date | None] = mapped_column(Date)
 
@@ -187,6 +189,7 @@ class Nomination(db.Model):
     submission: Mapped[Submission | None] = relationship()
     council_meeting: Mapped[CouncilMeeting | None] = relationship()
     decision: Mapped[Decision | None] = relationship(back_populates="nominations")
+    rule_version: Mapped[RuleVersion | None] = relationship()
 
     # Optimistic locking: every UPDATE checks the version it read, as a second line behind
     # the row lock, so a stale write can never pass silently on SQLite either. The engine

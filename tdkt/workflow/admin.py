@@ -97,7 +97,9 @@ def _password_problem(password: str) -> str | None:
     return None
 
 
-def _record(actor: Actor, op: str, *, object_type: str, object_id: int, unit_id: int, changes=None):
+def _record(actor: Actor, op: str, *, object_type: str, object_id: int, unit_id: int, changes=None, **details):
+    """An "admin" event: the operation, the field-level diff {field: [before, after]}, and any
+    further facts (such as the rule version an edit created)."""
     audit.record(
         actor,
         "admin",
@@ -106,7 +108,7 @@ def _record(actor: Actor, op: str, *, object_type: str, object_id: int, unit_id:
         object_id=object_id,
         unit_id=unit_id,
         changes=changes,
-        details={"op": op},
+        details={"op": op, **details},
     )
 
 

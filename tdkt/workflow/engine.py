@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import CouncilMeeting, CouncilVote, Decision, Nomination, Submission, User, db, utcnow
-from . import audit, numbers, rules, signals
+from . import audit, numbers, rule_versions, rules, signals
 from .actor import Actor
 from .clock import local_today
 from .errors import WorkflowError, bad_request, forbidden, unprocessable, validation_failed
@@ -306,7 +306,7 @@ def _submit_for_signature(firing: Firing) -> None:
         raise validation_failed(
             {"votes_for": f"Số phiếu đồng ý ({votes}) vượt số thành viên có mặt ({meeting.members_present})"}
         )
-    share = nomination.award_form.pass_share_percent
+    share = rule_versions.pass_share_percent(nomination)
     if votes * 100 < share * meeting.members_total:
         raise unprocessable(
             "vote_threshold_not_met",
@@ -323,7 +323,7 @@ def _submit_for_signature(firing: Firing) -> None:
 
 def _meeting(firing: Firing) -> CouncilMeeting:
     values, nomination = firing.values, firing.nomination
-    level = nomination.award_form.level(nomination.level)
+    level = rule_versions.level(nomination)
     council_unit = level.council_unit or level.office_unit
     if values.get("council_meeting_id") is not None:
         if any(values.get(k) is not None for k in MEETING_FIELDS):
@@ -404,7 +404,7 @@ def _sign(firing: Firing) -> None:
         )
     decision = firing.batch.decision
     if decision is None:
-        issuer = nomination.award_form.level(nomination.level).office_unit
+        issuer = rule_versions.level(nomination).office_unit
         capacity = next(
             (a.capacity for a in signer.assignments if a.role == "signer" and a.capacity),
             "chairman",
@@ -447,7 +447,7 @@ def _forward(firing: Firing) -> None:
     missing = {k: f"{TRIGGER_FIELDS['forward'][k].label} là bắt buộc" for k in _SUBMISSION if values.get(k) is None}
     if missing:
         raise validation_failed(missing)
-    office = nomination.award_form.level(nomination.level).office_unit
+    office = rule_versions.level(nomination).office_unit
     nomination.submission = _submission(
         firing, office.id, nomination.level + 1, values["submission_number"], values["submission_date"]
     )

@@ -15,6 +15,7 @@ from ..models import (
     Unit,
     User,
 )
+from . import rule_versions
 from .machine import EDITABLE_STATES, HOLDER_ROLE, OFFICE_ROLES, RULES, rule_for
 
 READ_ALL_ROLES = frozenset({"auditor", "admin"})
@@ -59,7 +60,7 @@ def can_fire(user: User, nomination: Nomination, trigger: str) -> str | None:
         return None
     if rule.assignee_only and nomination.assignee_id != user.id:
         return None
-    if trigger == "forward" and not nomination.award_form.has_level_above(nomination.level):
+    if trigger == "forward" and not rule_versions.has_level_above(nomination):
         return None
     roles = acting_roles(user, nomination) & rule.roles
     return min(roles) if roles else None

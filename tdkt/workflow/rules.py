@@ -7,12 +7,10 @@ eligibility, duplicates, quota — so that a nominee who cannot be awarded never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, or_, select
 
-from ..models import Nomination, Pool, db
-from . import attachment_checklist
+from ..models import Nomination, NominationAttestation, Pool, db
+from . import attachment_checklist, rule_versions
 from .clock import local_today
 from .errors import unprocessable, validation_failed
 from .machine import SLOT_STATES
@@ -22,33 +20,27 @@ CHECKED_AT = frozenset({"submit", "pass_appraisal"})
 KIND_WORDS = {"collective": "tập thể", "individual": "cá nhân"}
 
 
-@dataclass(frozen=True)
-class ContributionRule:
-    """Seed 000: households, enterprises and citizens qualify by a contribution of at least
-    50,000,000 VND (money, work, land or assets, converted)."""
-
-    min_vnd: int = 50_000_000
-    categories: frozenset[str] = frozenset({"individual_citizen"})
-    nominee_types: frozenset[str] = frozenset({"household", "organisation"})
-
-    def applies_to(self, nomination: Nomination) -> bool:
-        return nomination.category in self.categories or nomination.nominee_type in self.nominee_types
-
-
-CONTRIBUTION = ContributionRule()
-
-
 def check(nomination: Nomination, trigger: str) -> None:
     if trigger not in CHECKED_AT:
         return
+    if trigger == "submit":
+        # The rules in force at the first submit stay the nomination's rules (DESIGN §4).
+        rule_versions.pin(nomination)
     _required_fields(nomination)
     attachment_checklist.check_required(nomination)
     if trigger == "submit" and nomination.first_submitted_at is None:
         _submission_window(nomination)
     _recognition(nomination)
     _contribution(nomination)
+    _attestations(nomination)
     _duplicates(nomination)
     _quota(nomination)
+
+
+def contribution_minimum(nomination: Nomination) -> int | None:
+    """The highest minimum contribution among the criteria that apply, if any does."""
+    minimums = [c["min_vnd"] for c in rule_versions.criteria_for(nomination, "min_contribution")]
+    return max(minimums) if minimums else None
 
 
 def _vnd(amount: int) -> str:
@@ -59,7 +51,7 @@ def _required_fields(nomination: Nomination) -> None:
     missing = {}
     if not (nomination.achievement_summary or "").strip():
         missing["achievement_summary"] = "Tóm tắt thành tích là bắt buộc khi trình hồ sơ"
-    if CONTRIBUTION.applies_to(nomination) and nomination.contribution_vnd is None:
+    if contribution_minimum(nomination) is not None and nomination.contribution_vnd is None:
         missing["contribution_vnd"] = "Cần ghi giá trị đóng góp (quy đổi thành tiền, VND)"
     if nomination.pool is None:
         missing["pool_id"] = "Cần chọn nhóm chỉ tiêu của đợt thi đua"
@@ -83,7 +75,7 @@ def _submission_window(nomination: Nomination) -> None:
 
 def _recognition(nomination: Nomination) -> None:
     pool = nomination.pool
-    if not pool.is_open:
+    if not rule_versions.pool_rules(nomination).is_open:
         raise unprocessable(
             "unit_not_recognized",
             f"Chỉ tiêu '{pool.name}' chỉ mở khi đơn vị được công nhận; hiện chưa mở.",
@@ -102,17 +94,46 @@ def _recognition(nomination: Nomination) -> None:
 
 
 def _contribution(nomination: Nomination) -> None:
-    if not CONTRIBUTION.applies_to(nomination):
+    minimum = contribution_minimum(nomination)
+    if minimum is None:
         return
     amount = nomination.contribution_vnd or 0
-    if amount < CONTRIBUTION.min_vnd:
+    if amount < minimum:
         raise unprocessable(
             "not_eligible",
-            f"Giá trị đóng góp {_vnd(amount)} đồng, chưa đạt mức tối thiểu "
-            f"{_vnd(CONTRIBUTION.min_vnd)} đồng.",
+            f"Giá trị đóng góp {_vnd(amount)} đồng, chưa đạt mức tối thiểu {_vnd(minimum)} đồng.",
             rule="min_contribution",
             contribution_vnd=amount,
-            min_vnd=CONTRIBUTION.min_vnd,
+            min_vnd=minimum,
+        )
+
+
+def answers_of(nomination: Nomination) -> dict[str, NominationAttestation]:
+    rows = db.session.scalars(
+        select(NominationAttestation).where(NominationAttestation.nomination_id == nomination.id)
+    )
+    return {row.criterion_code: row for row in rows}
+
+
+def _attestations(nomination: Nomination) -> None:
+    """Each yes/no criterion that applies must be answered yes, with the evidence it rests on."""
+    answers = answers_of(nomination)
+    for criterion in rule_versions.criteria_for(nomination, "attestation"):
+        answer = answers.get(criterion["code"])
+        if answer is not None and answer.answer and (answer.evidence or "").strip():
+            continue
+        if answer is None:
+            why = "chưa được xác nhận"
+        elif not answer.answer:
+            why = "được xác nhận là không đạt"
+        else:
+            why = "chưa ghi căn cứ, minh chứng"
+        raise unprocessable(
+            "not_eligible",
+            f"Tiêu chí '{criterion['name']}' {why}; hồ sơ chưa đủ điều kiện đề nghị khen thưởng.",
+            rule="criterion",
+            criterion=criterion["code"],
+            answer=None if answer is None else answer.answer,
         )
 
 
@@ -166,12 +187,14 @@ def _quota(nomination: Nomination) -> None:
         )
     )
     owner = pool.unit.name if pool.unit is not None else f"Nhóm '{pool.name}'"
+    limits = rule_versions.pool_rules(nomination)
     category = pool.category(nomination.category)
-    if category is not None and category.limit is not None:
+    category_limit = limits.category_limits.get(nomination.category)
+    if category is not None and category_limit is not None:
         used = db.session.scalar(holders.where(Nomination.category == category.code))
-        if used >= category.limit:
-            raise _quota_error(owner, pool, category.code, f"suất '{category.name}'", used, category.limit)
-    limit = pool.limit_for(nomination.nominee_kind)
+        if used >= category_limit:
+            raise _quota_error(owner, pool, category.code, f"suất '{category.name}'", used, category_limit)
+    limit = limits.limit_for(nomination.nominee_kind)
     if limit is not None:
         used = db.session.scalar(holders.where(Nomination.nominee_kind == nomination.nominee_kind))
         if used >= limit:

@@ -1,4 +1,5 @@
-"""Administration of units (the tree, new units, recognition) and the campaigns, read-only."""
+"""Administration of units (the tree, new units, recognition) and the list of campaigns (each
+edited in admin_rules)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from flask import flash, redirect, render_template, url_for
 
 from ...forms.admin import RecognitionForm, UnitForm
 from ...forms.base import body_of, options, show_error
-from ...models import Campaign, Unit, db
+from ...models import Unit, db
 from ...workflow import admin
-from ...workflow.errors import WorkflowError, not_found
+from ...workflow.errors import WorkflowError
 from ...workflow.nominations import campaigns_for
 from ...workflow.permissions import visible_units
 from . import actor, bp, commit, me, require_role, rollback
@@ -74,11 +75,3 @@ def admin_campaigns():
     require_role("admin")
     return render_template("admin/campaigns.html", campaigns=campaigns_for(me()))
 
-
-@bp.get("/admin/campaigns/<int:campaign_id>")
-def admin_campaign(campaign_id: int):
-    require_role("admin")
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign not in campaigns_for(me()):
-        raise not_found("Đợt thi đua")
-    return render_template("admin/campaign.html", c=campaign)

@@ -1,0 +1,114 @@
+"""Forms of the campaign rule pages: a campaign, its pools and criteria, award forms with their
+chain of levels, legal basis versions."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from ..models.campaign import NOMINEE_TYPES
+from ..workflow.campaign_rules import (
+    AWARD_FORM_FIELDS,
+    CAMPAIGN_FIELDS,
+    CRITERION_FIELDS,
+    LEGAL_BASIS_FIELDS,
+    LEVEL_FIELDS,
+    POOL_FIELDS,
+)
+from .base import TRANSLATIONS, BaseForm, options
+from .fields import VndField
+from .nominations import TYPE_LABELS, optional_int
+
+CRITERION_KIND_LABELS = {"attestation": "Xác nhận có/không, kèm minh chứng", "min_contribution": "Mức đóng góp tối thiểu"}
+
+
+def _date(name: str, fields=CAMPAIGN_FIELDS) -> DateField:
+    return DateField(fields[name].label, validators=[Optional()])
+
+
+def _days(name: str) -> IntegerField:
+    return IntegerField(
+        CAMPAIGN_FIELDS[name].label, validators=[Optional()], description="ngày làm việc, từ 1 đến 60",
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class CampaignForm(BaseForm):
+    name = TextAreaField(CAMPAIGN_FIELDS["name"].label, render_kw={"rows": 2})
+    plan_number = StringField(CAMPAIGN_FIELDS["plan_number"].label)
+    plan_date = _date("plan_date")
+    period_starts_on = _date("period_starts_on")
+    period_ends_on = _date("period_ends_on")
+    submission_opens_on = _date("submission_opens_on")
+    submission_closes_on = _date("submission_closes_on")
+    appraisal_days = _days("appraisal_days")
+    council_days = _days("council_days")
+    signature_days = _days("signature_days")
+    resubmission_days = _days("resubmission_days")
+    award_form_ids = SelectMultipleField("Hình thức khen thưởng", coerce=int)
+
+
+class PoolForm(BaseForm):
+    """The pool's own fields; its categories' limits arrive as `category_limits.<code>`."""
+
+    name = StringField(POOL_FIELDS["name"].label)
+    is_open = BooleanField(POOL_FIELDS["is_open"].label)
+    limit_collective = IntegerField(POOL_FIELDS["limit_collective"].label, validators=[Optional()])
+    limit_individual = IntegerField(POOL_FIELDS["limit_individual"].label, validators=[Optional()])
+
+
+class CriterionForm(BaseForm):
+    code = StringField(CRITERION_FIELDS["code"].label, render_kw={"autocapitalize": "none"})
+    kind = SelectField(CRITERION_FIELDS["kind"].label, choices=options(CRITERION_KIND_LABELS.items()))
+    name = TextAreaField(CRITERION_FIELDS["name"].label, render_kw={"rows": 2})
+    category = SelectField(CRITERION_FIELDS["category"].label)
+    nominee_type = SelectField(
+        CRITERION_FIELDS["nominee_type"].label,
+        choices=options([("", "— Mọi loại —"), *((t, TYPE_LABELS[t]) for t in NOMINEE_TYPES)]),
+    )
+    award_form_id = SelectField(CRITERION_FIELDS["award_form_id"].label, coerce=optional_int)
+    min_vnd = VndField(CRITERION_FIELDS["min_vnd"].label, description="Chỉ cho tiêu chí đóng góp; ví dụ 50.000.000")
+
+
+class LevelForm(Form):
+    """One row of the chain; a row left without a name is not a level."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+    name = StringField(LEVEL_FIELDS["name"].label)
+    office_unit_id = SelectField(LEVEL_FIELDS["office_unit_id"].label, coerce=optional_int)
+    appraising_unit_id = SelectField(LEVEL_FIELDS["appraising_unit_id"].label, coerce=optional_int)
+    council_unit_id = SelectField(LEVEL_FIELDS["council_unit_id"].label, coerce=optional_int)
+
+
+class AwardFormForm(BaseForm):
+    name = StringField(AWARD_FORM_FIELDS["name"].label)
+    pass_share_percent = IntegerField(
+        AWARD_FORM_FIELDS["pass_share_percent"].label, validators=[Optional()],
+        description="phần trăm tổng số thành viên Hội đồng, từ 1 đến 100",
+    )
+    levels = FieldList(FormField(LevelForm), min_entries=1)
+
+
+class LegalBasisForm(BaseForm):
+    code = StringField(LEGAL_BASIS_FIELDS["code"].label, render_kw={"autocapitalize": "characters"})
+    citation = TextAreaField(LEGAL_BASIS_FIELDS["citation"].label, render_kw={"rows": 3})
+    position = IntegerField(
+        LEGAL_BASIS_FIELDS["position"].label, validators=[Optional()],
+        description="các phiên bản của cùng một văn bản có cùng thứ tự và không được trùng thời gian hiệu lực",
+    )
+    valid_from = _date("valid_from", LEGAL_BASIS_FIELDS)
+    valid_until = _date("valid_until", LEGAL_BASIS_FIELDS)

@@ -1,0 +1,279 @@
+"""Administration of campaign rules: a campaign with its pools and eligibility criteria, award
+forms with their chain of levels, and the legal basis versions. Every change goes through
+workflow.campaign_rules (audited, versioned)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ...forms.base import jsonable, options, show_error
+from ...forms.campaign_rules import (
+    AwardFormForm,
+    CampaignForm,
+    CriterionForm,
+    LegalBasisForm,
+    PoolForm,
+)
+from ...models import Campaign, RuleVersion, db
+from ...workflow import campaign_rules as rules_admin
+from ...workflow.errors import WorkflowError
+from ...workflow.payload import Field
+from . import actor, bp, commit, require_role, rollback
+
+
+def _body(form, specs: dict[str, Field]) -> tuple[dict, dict[str, str]]:
+    """Every field of the form (so clearing one clears it); a required one left blank is a
+    field message here rather than a null the engine would call malformed."""
+    body, missing = {}, {}
+    for name, spec in specs.items():
+        value = jsonable(form[name].data)
+        if value is None and not spec.nullable:
+            missing[name] = f"{spec.label} là bắt buộc"
+        else:
+            body[name] = value
+    return body, missing
+
+
+def _mark(form, problems: dict[str, str]) -> None:
+    for name, message in problems.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+def _campaign_page(campaign: Campaign, *, form=None, criterion=None, message=None, status=200, pool_errors=None):
+    user_actor = actor()
+    form = form or CampaignForm(formdata=None, obj=campaign)
+    forms = rules_admin.managed_award_forms(user_actor)
+    form.award_form_ids.choices = options((f.id, f.name) for f in forms)
+    if form.award_form_ids.data is None or not form.is_submitted():
+        form.award_form_ids.data = [f.id for f in campaign.award_forms]
+    criterion = criterion or CriterionForm(formdata=None)
+    _criterion_choices(criterion, campaign)
+    versions = db.session.scalars(
+        select(RuleVersion).where(RuleVersion.campaign_id == campaign.id).order_by(RuleVersion.number.desc())
+    ).all()
+    return render_template(
+        "admin/campaign.html",
+        c=campaign,
+        form=form,
+        criterion=criterion,
+        versions=versions,
+        held={p.id: rules_admin.held_slots(p) for p in campaign.pools},
+        message=message,
+        pool_errors=pool_errors or {},
+    ), status
+
+
+def _criterion_choices(form: CriterionForm, campaign: Campaign) -> None:
+    categories = {c.code: c.name for p in campaign.pools for c in p.categories}
+    form.category.choices = options([("", "— Mọi nhóm đối tượng —"), *categories.items()])
+    form.award_form_id.choices = options([("", "— Mọi hình thức —"), *((f.id, f.name) for f in campaign.award_forms)])
+
+
+@bp.route("/admin/campaigns/<int:campaign_id>", methods=["GET", "POST"])
+def admin_campaign(campaign_id: int):
+    require_role("admin")
+    campaign = rules_admin.managed_campaign(actor(), campaign_id)
+    if request.method == "GET":
+        return _campaign_page(campaign)
+    form = CampaignForm()
+    form.award_form_ids.choices = options((f.id, f.name) for f in rules_admin.managed_award_forms(actor()))
+    if not form.validate():
+        return _campaign_page(campaign, form=form, status=422)
+    body, missing = _body(form, rules_admin.CAMPAIGN_FIELDS)
+    if missing:
+        _mark(form, missing)
+        return _campaign_page(campaign, form=form, status=422)
+    body[rules_admin.AWARD_FORM_IDS] = form.award_form_ids.data or []
+    try:
+        rules_admin.update_campaign(actor(), campaign.id, body)
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        campaign = rules_admin.managed_campaign(actor(), campaign_id)
+        return _campaign_page(campaign, form=form, message=show_error(form, exc), status=exc.status)
+    flash("Đã lưu đợt thi đua; các hồ sơ đã trình giữ quy định cũ.", "success")
+    return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id))
+
+
+@bp.post("/admin/campaigns/<int:campaign_id>/pools/<int:pool_id>")
+def admin_campaign_pool(campaign_id: int, pool_id: int):
+    require_role("admin")
+    pool = rules_admin.managed_pool(actor(), campaign_id, pool_id)
+    form = PoolForm()
+    problems: dict[str, str] = {}
+    if not form.validate():
+        problems = {name: "; ".join(errors) for name, errors in form.errors.items()}
+    body, missing = _body(form, rules_admin.POOL_FIELDS)
+    problems |= missing
+    limits = {}
+    for c in pool.categories:
+        key = f"{rules_admin.CATEGORY_LIMITS}.{c.code}"
+        if key not in request.form:
+            continue
+        raw = request.form[key].strip()
+        if not raw:
+            limits[c.code] = None
+        elif raw.isdigit():
+            limits[c.code] = int(raw)
+        else:
+            problems[f"{rules_admin.CATEGORY_LIMITS}.{c.code}"] = f"Chỉ tiêu '{c.name}' phải là số nguyên"
+    body[rules_admin.CATEGORY_LIMITS] = limits
+    if not problems:
+        try:
+            rules_admin.update_pool(actor(), campaign_id, pool.id, body)
+            commit()
+        except WorkflowError as exc:
+            rollback()
+            if exc.status in (403, 404):
+                raise
+            problems = dict(exc.details.get("fields") or {"name": exc.message})
+    campaign = rules_admin.managed_campaign(actor(), campaign_id)
+    if problems:
+        return _campaign_page(campaign, pool_errors={pool_id: problems}, status=422)
+    flash("Đã lưu chỉ tiêu; các hồ sơ đã trình giữ quy định cũ.", "success")
+    return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id, _anchor=f"pool-{pool_id}"))
+
+
+@bp.post("/admin/campaigns/<int:campaign_id>/criteria")
+def admin_campaign_criterion(campaign_id: int):
+    require_role("admin")
+    campaign = rules_admin.managed_campaign(actor(), campaign_id)
+    form = CriterionForm()
+    _criterion_choices(form, campaign)
+    if not form.validate():
+        return _campaign_page(campaign, criterion=form, status=422)
+    body = {k: v for k, v in ((n, jsonable(form[n].data)) for n in rules_admin.CRITERION_FIELDS) if v is not None}
+    try:
+        rules_admin.set_criterion(actor(), campaign.id, body)
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        campaign = rules_admin.managed_campaign(actor(), campaign_id)
+        return _campaign_page(campaign, criterion=form, message=show_error(form, exc), status=exc.status)
+    flash("Đã lưu tiêu chí; các hồ sơ đã trình giữ quy định cũ.", "success")
+    return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id, _anchor="criteria"))
+
+
+@bp.post("/admin/campaigns/<int:campaign_id>/criteria/<code>/delete")
+def admin_campaign_criterion_delete(campaign_id: int, code: str):
+    require_role("admin")
+    rules_admin.remove_criterion(actor(), campaign_id, code)
+    commit()
+    flash("Đã bỏ tiêu chí; các hồ sơ đã trình giữ quy định cũ.", "success")
+    return redirect(url_for("pages.admin_campaign", campaign_id=campaign_id, _anchor="criteria"))
+
+
+# --- award forms -----------------------------------------------------------------------------
+
+
+@bp.get("/admin/award-forms")
+def admin_award_forms():
+    require_role("admin")
+    return render_template("admin/award_forms.html", forms=rules_admin.managed_award_forms(actor()))
+
+
+def _unit_options(form: AwardFormForm) -> None:
+    units = [(u.id, f"{u.name} ({u.code})") for u in rules_admin.chain_units(actor())]
+    for entry in form.levels:
+        entry.office_unit_id.choices = options([("", "— Chọn cơ quan —"), *units])
+        entry.appraising_unit_id.choices = options([("", "— Như cơ quan của cấp —"), *units])
+        entry.council_unit_id.choices = options([("", "— Như cơ quan của cấp —"), *units])
+
+
+def _award_form_page(award_form, form=None, message=None, status=200):
+    if form is None:
+        form = AwardFormForm(formdata=None, obj=award_form)
+        form.levels.append_entry()  # one empty row to add a level above
+    _unit_options(form)
+    campaigns = [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if award_form in c.award_forms]
+    return render_template(
+        "admin/award_form.html", award_form=award_form, form=form, campaigns=campaigns, message=message
+    ), status
+
+
+@bp.route("/admin/award-forms/<int:award_form_id>", methods=["GET", "POST"])
+def admin_award_form(award_form_id: int):
+    require_role("admin")
+    award_form = rules_admin.managed_award_form(actor(), award_form_id)
+    if request.method == "GET":
+        return _award_form_page(award_form)
+    form = AwardFormForm()
+    _unit_options(form)
+    if not form.validate():
+        return _award_form_page(award_form, form, status=422)
+    body, missing = _body(form, rules_admin.AWARD_FORM_FIELDS)
+    if missing:
+        _mark(form, missing)
+        return _award_form_page(award_form, form, status=422)
+    body[rules_admin.LEVELS] = [
+        {k: v for k, v in entry.data.items() if k in rules_admin.LEVEL_FIELDS and jsonable(v) is not None}
+        for entry in form.levels
+        if (entry.data.get("name") or "").strip() or entry.data.get("office_unit_id")
+    ]
+    try:
+        rules_admin.update_award_form(actor(), award_form.id, body)
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status == 404:
+            raise
+        award_form = rules_admin.managed_award_form(actor(), award_form_id)
+        return _award_form_page(award_form, form, message=show_error(form, exc), status=exc.status)
+    flash("Đã lưu hình thức khen thưởng; các hồ sơ đã trình giữ cấp xét cũ.", "success")
+    return redirect(url_for("pages.admin_award_form", award_form_id=award_form.id))
+
+
+# --- legal basis -----------------------------------------------------------------------------
+
+
+@bp.get("/admin/legal-bases")
+def admin_legal_bases():
+    require_role("admin")
+    return render_template("admin/legal_bases.html", rows=rules_admin.legal_bases(actor()))
+
+
+def _legal_basis_submit(form: LegalBasisForm, save, template: str, **context):
+    if not form.validate_on_submit():
+        return render_template(template, form=form, **context), 422 if form.errors else 200
+    body, missing = _body(form, rules_admin.LEGAL_BASIS_FIELDS)
+    if missing:
+        _mark(form, missing)
+        return render_template(template, form=form, **context), 422
+    try:
+        row = save(body)
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status == 404:
+            raise
+        return render_template(template, form=form, message=show_error(form, exc), **context), exc.status
+    flash(f"Đã lưu văn bản căn cứ {row.code}.", "success")
+    return redirect(url_for("pages.admin_legal_bases"))
+
+
+@bp.route("/admin/legal-bases/new", methods=["GET", "POST"])
+def admin_legal_basis_new():
+    require_role("admin")
+    rules_admin.legal_bases(actor())  # admins only
+    return _legal_basis_submit(
+        LegalBasisForm(), lambda body: rules_admin.create_legal_basis(actor(), body), "admin/legal_basis.html", row=None
+    )
+
+
+@bp.route("/admin/legal-bases/<int:legal_basis_id>", methods=["GET", "POST"])
+def admin_legal_basis(legal_basis_id: int):
+    require_role("admin")
+    row = rules_admin.managed_legal_basis(actor(), legal_basis_id)
+    form = LegalBasisForm(obj=row) if request.method == "GET" else LegalBasisForm()
+    return _legal_basis_submit(
+        form, lambda body: rules_admin.update_legal_basis(actor(), row.id, body), "admin/legal_basis.html", row=row
+    )
+

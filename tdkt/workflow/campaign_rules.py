@@ -1,0 +1,575 @@
+"""Administering campaign rules: campaigns, their pools, award forms and their chains, eligibility
+criteria and the legal basis. Validate, flush, write an "admin" audit event with a field-level diff
+and, for what the checks read, a new rule version (nominations in flight keep theirs).
+
+Like the engine, every function runs inside the caller's transaction and only flushes. An admin
+edits the campaigns it takes part in (owner unit above or below its admin scope); others, and
+their award forms, do not exist for it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..models import (
+    AwardForm,
+    Campaign,
+    ChainLevel,
+    EligibilityCriterion,
+    Nomination,
+    Pool,
+    Unit,
+    db,
+)
+from ..models.campaign import NOMINEE_TYPES
+from ..models.documents import LegalBasis
+from . import rule_versions
+from .actor import Actor
+from .admin import _jsonable, _record, _require_admin, admin_scopes
+from .errors import WorkflowError, bad_request, not_found, validation_failed
+from .machine import CLOSED_STATES, SLOT_STATES
+from .nominations import campaigns_for
+from .payload import Field, fits_integer, parse
+
+MAX_STAGE_DAYS = 60
+STAGE_DAYS = ("appraisal_days", "council_days", "signature_days", "resubmission_days")
+CAMPAIGN_FIELDS = {
+    "name": Field(str, "Tên đợt thi đua", max_length=500, nullable=False),
+    "plan_number": Field(str, "Số kế hoạch", max_length=60),
+    "plan_date": Field(date, "Ngày kế hoạch"),
+    "period_starts_on": Field(date, "Thời gian thi đua từ ngày"),
+    "period_ends_on": Field(date, "Thời gian thi đua đến ngày"),
+    "submission_opens_on": Field(date, "Ngày bắt đầu nhận hồ sơ", nullable=False),
+    "submission_closes_on": Field(date, "Ngày hết hạn nhận hồ sơ", nullable=False),
+    "appraisal_days": Field(int, "Thời hạn thẩm định", nullable=False),
+    "council_days": Field(int, "Thời hạn Hội đồng xét", nullable=False),
+    "signature_days": Field(int, "Thời hạn ký quyết định", nullable=False),
+    "resubmission_days": Field(int, "Thời hạn đơn vị bổ sung hồ sơ", nullable=False),
+}
+# A list of ids; checked here, not by payload.parse, which knows scalars only.
+AWARD_FORM_IDS = "award_form_ids"
+POOL_FIELDS = {
+    "name": Field(str, "Tên nhóm chỉ tiêu", max_length=255, nullable=False),
+    "is_open": Field(bool, "Đang mở", nullable=False),
+    "limit_collective": Field(int, "Chỉ tiêu tập thể", min_value=0, max_value=10000),
+    "limit_individual": Field(int, "Chỉ tiêu cá nhân", min_value=0, max_value=10000),
+}
+CATEGORY_LIMITS = "category_limits"
+AWARD_FORM_FIELDS = {
+    "name": Field(str, "Tên hình thức khen thưởng", max_length=255, nullable=False),
+    "pass_share_percent": Field(int, "Tỷ lệ phiếu đồng ý (%)", min_value=1, max_value=100, nullable=False),
+}
+LEVELS = "levels"
+LEVEL_FIELDS = {
+    "name": Field(str, "Tên cấp xét", max_length=255, nullable=False),
+    "office_unit_id": Field(int, "Cơ quan của cấp", nullable=False),
+    "appraising_unit_id": Field(int, "Đơn vị thẩm định"),
+    "council_unit_id": Field(int, "Thường trực Hội đồng"),
+}
+MAX_LEVELS = 6
+CRITERION_FIELDS = {
+    "code": Field(str, "Mã tiêu chí", max_length=60, nullable=False),
+    "kind": Field(str, "Loại tiêu chí", choices=("attestation", "min_contribution"), nullable=False),
+    "name": Field(str, "Nội dung tiêu chí", max_length=500, nullable=False),
+    "category": Field(str, "Nhóm đối tượng", max_length=60),
+    "nominee_type": Field(str, "Loại đối tượng", choices=NOMINEE_TYPES),
+    "award_form_id": Field(int, "Hình thức khen thưởng"),
+    "min_vnd": Field(int, "Mức đóng góp tối thiểu (VND)", min_value=1, max_value=10**15, fits_column=False),
+}
+LEGAL_BASIS_FIELDS = {
+    "code": Field(str, "Mã văn bản", max_length=40, nullable=False),
+    "citation": Field(str, "Trích dẫn sau “Căn cứ”", max_length=2000, nullable=False),
+    "position": Field(int, "Thứ tự trích dẫn", min_value=0, max_value=1000, nullable=False),
+    "valid_from": Field(date, "Hiệu lực từ ngày"),
+    "valid_until": Field(date, "Hiệu lực đến ngày"),
+}
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def managed_campaign(actor: Actor, campaign_id: int) -> Campaign:
+    _require_admin(actor)
+    campaign = db.session.get(Campaign, campaign_id) if fits_integer(campaign_id) else None
+    if campaign is None or campaign not in campaigns_for(actor.user):
+        raise not_found("Đợt thi đua")
+    return campaign
+
+
+def managed_award_forms(actor: Actor) -> list[AwardForm]:
+    """The award forms of the campaigns the admin takes part in."""
+    _require_admin(actor)
+    forms = {f.id: f for c in campaigns_for(actor.user) for f in c.award_forms}
+    return [forms[i] for i in sorted(forms)]
+
+
+def managed_award_form(actor: Actor, award_form_id: int) -> AwardForm:
+    form = next((f for f in managed_award_forms(actor) if f.id == award_form_id), None)
+    if form is None:
+        raise not_found("Hình thức khen thưởng")
+    return form
+
+
+def managed_pool(actor: Actor, campaign_id: int, pool_id: int) -> Pool:
+    campaign = managed_campaign(actor, campaign_id)
+    pool = next((p for p in campaign.pools if p.id == pool_id), None)
+    if pool is None:
+        raise not_found("Nhóm chỉ tiêu")
+    return pool
+
+
+def legal_bases(actor: Actor) -> list[LegalBasis]:
+    _require_admin(actor)
+    return list(
+        db.session.scalars(
+            select(LegalBasis).order_by(LegalBasis.position, LegalBasis.valid_from.is_not(None), LegalBasis.valid_from)
+        )
+    )
+
+
+def managed_legal_basis(actor: Actor, legal_basis_id: int) -> LegalBasis:
+    _require_admin(actor)
+    row = db.session.get(LegalBasis, legal_basis_id) if fits_integer(legal_basis_id) else None
+    if row is None:
+        raise not_found("Văn bản căn cứ")
+    return row
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        k: [_jsonable(before.get(k)), _jsonable(after.get(k))]
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def _ids(body: dict, name: str, label: str) -> list[int] | None:
+    if name not in body:
+        return None
+    value = body[name]
+    if not isinstance(value, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+        raise bad_request(f"Trường '{name}' phải là danh sách số nguyên ({label}).", field=name)
+    return value
+
+
+def _version(campaign: Campaign, actor: Actor) -> int:
+    return rule_versions.record(campaign, actor).number
+
+
+def _in_flight(query):
+    return query.where(Nomination.state.not_in(CLOSED_STATES | {"draft"}))
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+def campaign_facts(campaign: Campaign) -> dict[str, Any]:
+    facts = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
+    facts[AWARD_FORM_IDS] = [f.id for f in campaign.award_forms]
+    return facts
+
+
+def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
+    campaign = managed_campaign(actor, campaign_id)
+    if not isinstance(body, dict):
+        raise bad_request("Đợt thi đua phải là một đối tượng JSON.")
+    form_ids = _ids(body, AWARD_FORM_IDS, "hình thức khen thưởng")
+    values = parse({k: v for k, v in body.items() if k != AWARD_FORM_IDS}, CAMPAIGN_FIELDS, what="Đợt thi đua")
+    before = campaign_facts(campaign)
+    wanted = {k: values.get(k, before[k]) for k in CAMPAIGN_FIELDS}
+    problems: dict[str, str] = {}
+    if not wanted["name"]:
+        problems["name"] = "Tên đợt thi đua là bắt buộc"
+    for name in STAGE_DAYS:
+        days = wanted[name]
+        if not 1 <= days <= MAX_STAGE_DAYS:
+            problems[name] = (
+                f"{CAMPAIGN_FIELDS[name].label} phải từ 1 đến {MAX_STAGE_DAYS} ngày làm việc, đã nhập {days}"
+            )
+    opens, closes = wanted["submission_opens_on"], wanted["submission_closes_on"]
+    if opens > closes:
+        problems["submission_closes_on"] = (
+            f"Ngày hết hạn nhận hồ sơ ({closes:%d/%m/%Y}) trước ngày bắt đầu ({opens:%d/%m/%Y})"
+        )
+    starts, ends = wanted["period_starts_on"], wanted["period_ends_on"]
+    if starts is not None and ends is not None and starts > ends:
+        problems["period_ends_on"] = f"Thời gian thi đua kết thúc ({ends:%d/%m/%Y}) trước khi bắt đầu ({starts:%d/%m/%Y})"
+    forms = campaign.award_forms
+    if form_ids is not None:
+        available = {f.id: f for f in managed_award_forms(actor)}
+        unknown = [i for i in form_ids if i not in available]
+        if unknown:
+            problems[AWARD_FORM_IDS] = f"Không có hình thức khen thưởng số {unknown[0]}"
+        elif not form_ids:
+            problems[AWARD_FORM_IDS] = "Đợt thi đua cần ít nhất một hình thức khen thưởng"
+        else:
+            forms = [available[i] for i in sorted(set(form_ids))]
+            for dropped in set(before[AWARD_FORM_IDS]) - set(form_ids):
+                used = db.session.scalar(
+                    select(func.count()).select_from(Nomination).where(
+                        Nomination.campaign_id == campaign.id,
+                        Nomination.award_form_id == dropped,
+                        Nomination.state != "withdrawn",
+                    )
+                )
+                if used:
+                    name = db.session.get(AwardForm, dropped).name
+                    problems[AWARD_FORM_IDS] = f"Không thể bỏ hình thức '{name}': đã có {used} hồ sơ đề nghị"
+    if problems:
+        raise validation_failed(problems)
+    wanted["plan_number"] = wanted["plan_number"] or None
+    for name in CAMPAIGN_FIELDS:
+        setattr(campaign, name, wanted[name])
+    campaign.award_forms = forms
+    db.session.flush()
+    changes = _diff(before, campaign_facts(campaign))
+    if changes:
+        number = _version(campaign, actor)
+        _record(actor, "update_campaign", object_type="campaign", object_id=campaign.id,
+                unit_id=campaign.owner_unit_id, changes=changes, rule_version=number)
+        db.session.flush()
+    return campaign
+
+
+# --- pools -----------------------------------------------------------------------------------
+
+
+def held_slots(pool: Pool) -> dict[str, int]:
+    """Slots held in the pool now, by nominee kind and by category."""
+    rows = db.session.execute(
+        select(Nomination.nominee_kind, Nomination.category, func.count())
+        .where(Nomination.pool_id == pool.id, Nomination.state.in_(SLOT_STATES))
+        .group_by(Nomination.nominee_kind, Nomination.category)
+    ).all()
+    held: dict[str, int] = {}
+    for kind, category, count in rows:
+        held[kind] = held.get(kind, 0) + count
+        held[f"category:{category}"] = held.get(f"category:{category}", 0) + count
+    return held
+
+
+def pool_facts(pool: Pool) -> dict[str, Any]:
+    facts = {name: getattr(pool, name) for name in POOL_FIELDS}
+    facts.update({f"{CATEGORY_LIMITS}.{c.code}": c.limit for c in pool.categories})
+    return facts
+
+
+def _below_used(label: str, limit: int | None, used: int) -> str | None:
+    if limit is not None and limit < used:
+        return f"Không thể giảm {label} xuống {limit}: đã dùng {used} suất"
+    return None
+
+
+def update_pool(actor: Actor, campaign_id: int, pool_id: int, body: Any) -> Pool:
+    pool = managed_pool(actor, campaign_id, pool_id)
+    if not isinstance(body, dict):
+        raise bad_request("Nhóm chỉ tiêu phải là một đối tượng JSON.")
+    category_limits = body.get(CATEGORY_LIMITS, {})
+    if not isinstance(category_limits, dict):
+        raise bad_request(f"Trường '{CATEGORY_LIMITS}' phải là đối tượng {{mã nhóm: chỉ tiêu}}.", field=CATEGORY_LIMITS)
+    values = parse({k: v for k, v in body.items() if k != CATEGORY_LIMITS}, POOL_FIELDS, what="Nhóm chỉ tiêu")
+    limit_spec = Field(int, "Chỉ tiêu", min_value=0, max_value=10000)
+    categories = {c.code: c for c in pool.categories}
+    unknown = sorted(set(category_limits) - set(categories))
+    if unknown:
+        raise bad_request(f"Nhóm đối tượng không có trong nhóm chỉ tiêu: {', '.join(unknown)}.", unknown_fields=unknown)
+    cat_values = parse(category_limits, {code: limit_spec for code in category_limits}, what="Chỉ tiêu theo nhóm")
+    held = held_slots(pool)
+    problems: dict[str, str] = {}
+    if "name" in values and not values["name"]:
+        problems["name"] = "Tên nhóm chỉ tiêu là bắt buộc"
+    for kind, word in (("collective", "chỉ tiêu tập thể"), ("individual", "chỉ tiêu cá nhân")):
+        name = f"limit_{kind}"
+        if name in values and (problem := _below_used(word, values[name], held.get(kind, 0))):
+            problems[name] = problem
+    for code, limit in cat_values.items():
+        word = f"chỉ tiêu '{categories[code].name}'"
+        if problem := _below_used(word, limit, held.get(f"category:{code}", 0)):
+            problems[f"{CATEGORY_LIMITS}.{code}"] = problem
+    if problems:
+        raise validation_failed(problems)
+    before = pool_facts(pool)
+    for name, value in values.items():
+        setattr(pool, name, value)
+    for code, limit in cat_values.items():
+        categories[code].limit = limit
+    db.session.flush()
+    changes = _diff(before, pool_facts(pool))
+    if changes:
+        campaign = pool.campaign
+        number = _version(campaign, actor)
+        _record(actor, "update_pool", object_type="pool", object_id=pool.id,
+                unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
+        db.session.flush()
+    return pool
+
+
+# --- eligibility criteria --------------------------------------------------------------------
+
+
+def criterion_facts(c: EligibilityCriterion) -> dict[str, Any]:
+    return {name: getattr(c, name) for name in CRITERION_FIELDS}
+
+
+def set_criterion(actor: Actor, campaign_id: int, body: Any) -> EligibilityCriterion:
+    """Add a criterion, or change the one with the same code."""
+    campaign = managed_campaign(actor, campaign_id)
+    values = parse(body, CRITERION_FIELDS, what="Tiêu chí")
+    problems: dict[str, str] = {}
+    code = values.get("code") or ""
+    if not code:
+        problems["code"] = "Mã tiêu chí là bắt buộc"
+    if not values.get("name"):
+        problems["name"] = "Nội dung tiêu chí là bắt buộc"
+    kind = values.get("kind")
+    if kind is None:
+        problems["kind"] = "Cần chọn loại tiêu chí"
+    if kind == "min_contribution" and values.get("min_vnd") is None:
+        problems["min_vnd"] = "Tiêu chí đóng góp cần ghi mức tối thiểu (VND)"
+    if kind == "attestation" and values.get("min_vnd") is not None:
+        problems["min_vnd"] = "Tiêu chí xác nhận có/không không có mức đóng góp"
+    form_id = values.get("award_form_id")
+    if form_id is not None and form_id not in {f.id for f in campaign.award_forms}:
+        problems["award_form_id"] = "Hình thức khen thưởng không thuộc đợt thi đua"
+    if problems:
+        raise validation_failed(problems)
+    criterion = next((c for c in campaign.criteria if c.code == code), None)
+    before = criterion_facts(criterion) if criterion is not None else {}
+    if criterion is None:
+        criterion = EligibilityCriterion(code=code, position=len(campaign.criteria) + 1)
+        campaign.criteria.append(criterion)
+    for name in CRITERION_FIELDS:
+        if name != "code":
+            setattr(criterion, name, values.get(name))
+    db.session.flush()
+    changes = _diff(before, criterion_facts(criterion))
+    if changes:
+        number = _version(campaign, actor)
+        _record(actor, "set_criterion", object_type="campaign", object_id=campaign.id,
+                unit_id=campaign.owner_unit_id, changes={f"criteria.{code}.{k}": v for k, v in changes.items()},
+                rule_version=number)
+        db.session.flush()
+    return criterion
+
+
+def remove_criterion(actor: Actor, campaign_id: int, code: str) -> Campaign:
+    campaign = managed_campaign(actor, campaign_id)
+    criterion = next((c for c in campaign.criteria if c.code == code), None)
+    if criterion is None:
+        raise not_found("Tiêu chí")
+    before = criterion_facts(criterion)
+    campaign.criteria.remove(criterion)
+    db.session.flush()
+    number = _version(campaign, actor)
+    _record(actor, "remove_criterion", object_type="campaign", object_id=campaign.id,
+            unit_id=campaign.owner_unit_id,
+            changes={f"criteria.{code}.{k}": [_jsonable(v), None] for k, v in before.items() if v is not None},
+            rule_version=number)
+    db.session.flush()
+    return campaign
+
+
+# --- award forms -----------------------------------------------------------------------------
+
+
+def _level_facts(lv: ChainLevel) -> dict[str, Any]:
+    return {name: getattr(lv, name) for name in LEVEL_FIELDS}
+
+
+def award_form_facts(form: AwardForm) -> dict[str, Any]:
+    facts = {name: getattr(form, name) for name in AWARD_FORM_FIELDS}
+    for lv in form.levels:
+        facts.update({f"levels.{lv.position}.{k}": v for k, v in _level_facts(lv).items()})
+    return facts
+
+
+def chain_units(actor: Actor) -> list[Unit]:
+    """Units a chain level may name: those the admin administers and those above its scopes
+    (a chain climbs beyond the admin's own tree, to the province and the centre)."""
+    scopes = admin_scopes(actor.user)
+    above = {u.id: u for s in scopes for u in s.ancestors()}
+    inside = [u for u in db.session.scalars(select(Unit).order_by(Unit.path)) if any(s.contains(u) for s in scopes)]
+    return [*sorted(above.values(), key=lambda u: u.path), *inside]
+
+
+def _parse_levels(actor: Actor, items: Any) -> list[dict[str, Any]]:
+    if not isinstance(items, list):
+        raise bad_request(f"Trường '{LEVELS}' phải là danh sách cấp xét.", field=LEVELS)
+    levels = [parse(item, LEVEL_FIELDS, what="Cấp xét") for item in items]
+    problems: dict[str, str] = {}
+    allowed = {u.id for u in chain_units(actor)}
+    if not levels:
+        problems[LEVELS] = "Hình thức khen thưởng cần ít nhất một cấp xét"
+    if len(levels) > MAX_LEVELS:
+        problems[LEVELS] = f"Tối đa {MAX_LEVELS} cấp xét, đã gửi {len(levels)}"
+    for position, level in enumerate(levels, start=1):
+        if not level.get("name"):
+            problems[f"levels.{position}.name"] = f"Cấp {position}: tên cấp xét là bắt buộc"
+        for name in ("office_unit_id", "appraising_unit_id", "council_unit_id"):
+            unit_id = level.get(name)
+            if unit_id is None:
+                if name == "office_unit_id":
+                    problems[f"levels.{position}.{name}"] = f"Cấp {position}: cần chọn cơ quan của cấp"
+                continue
+            if unit_id not in allowed:
+                problems[f"levels.{position}.{name}"] = (
+                    f"Cấp {position}: đơn vị số {unit_id} không thuộc phạm vi quản trị của bạn"
+                )
+    if problems:
+        raise validation_failed(problems)
+    return levels
+
+
+def update_award_form(actor: Actor, award_form_id: int, body: Any) -> AwardForm:
+    form = managed_award_form(actor, award_form_id)
+    if not isinstance(body, dict):
+        raise bad_request("Hình thức khen thưởng phải là một đối tượng JSON.")
+    levels = _parse_levels(actor, body[LEVELS]) if LEVELS in body else None
+    values = parse({k: v for k, v in body.items() if k != LEVELS}, AWARD_FORM_FIELDS, what="Hình thức khen thưởng")
+    if "name" in values and not values["name"]:
+        raise validation_failed({"name": "Tên hình thức khen thưởng là bắt buộc"})
+    if levels is not None:
+        _check_chain_change(form, levels)
+    before = award_form_facts(form)
+    for name, value in values.items():
+        setattr(form, name, value)
+    if levels is not None:
+        _replace_levels(form, levels)
+    db.session.flush()
+    db.session.refresh(form, ["levels"])
+    changes = _diff(before, award_form_facts(form))
+    if changes:
+        campaigns = [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if form in c.award_forms]
+        numbers = {c.code: _version(c, actor) for c in campaigns}
+        _record(actor, "update_award_form", object_type="award_form", object_id=form.id,
+                unit_id=campaigns[0].owner_unit_id if campaigns else actor.user.unit_id,
+                changes=changes, rule_versions=numbers)
+        db.session.flush()
+    return form
+
+
+def _check_chain_change(form: AwardForm, levels: list[dict[str, Any]]) -> None:
+    """Where a dossier is in flight, its office decides who sees and acts on it: a level that
+    goes away or changes office would strand it. Names, appraisers, councils and new levels above
+    may change at any time (nominations in flight keep their pinned chain)."""
+    for lv in form.levels:
+        wanted = levels[lv.position - 1] if lv.position <= len(levels) else None
+        if wanted is not None and wanted["office_unit_id"] == lv.office_unit_id:
+            continue
+        in_flight = db.session.scalar(
+            _in_flight(select(func.count()).select_from(Nomination)).where(
+                Nomination.award_form_id == form.id, Nomination.level >= lv.position
+            )
+        )
+        if in_flight:
+            what = "bỏ" if wanted is None else "đổi cơ quan của"
+            raise WorkflowError(
+                409,
+                "invalid_state",
+                f"Không thể {what} cấp {lv.position} ({lv.name}): {in_flight} hồ sơ đang được xét ở cấp này "
+                "hoặc cấp trên.",
+                {"level": lv.position, "in_flight": in_flight},
+            )
+
+
+def _replace_levels(form: AwardForm, levels: list[dict[str, Any]]) -> None:
+    # Rows at kept positions are updated in place: deleting and re-inserting one position in a
+    # single flush could trip the unique (award form, position).
+    by_position = {lv.position: lv for lv in form.levels}
+    for position, wanted in enumerate(levels, start=1):
+        row = by_position.pop(position, None)
+        if row is None:
+            row = ChainLevel(position=position)
+            form.levels.append(row)
+        for name, value in wanted.items():
+            setattr(row, name, value)
+        for name in LEVEL_FIELDS:
+            if name not in wanted:
+                setattr(row, name, None)
+    for row in by_position.values():
+        form.levels.remove(row)
+
+
+# --- legal basis -----------------------------------------------------------------------------
+
+
+def legal_basis_facts(row: LegalBasis) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in LEGAL_BASIS_FIELDS}
+
+
+def _overlaps(a_from: date | None, a_until: date | None, b_from: date | None, b_until: date | None) -> bool:
+    return (a_until is None or b_from is None or b_from <= a_until) and (
+        b_until is None or a_from is None or a_from <= b_until
+    )
+
+
+def _period(valid_from: date | None, valid_until: date | None) -> str:
+    start = f"từ {valid_from:%d/%m/%Y}" if valid_from else "từ trước"
+    end = f"đến {valid_until:%d/%m/%Y}" if valid_until else "đến nay"
+    return f"{start} {end}"
+
+
+def _check_legal_basis(row: LegalBasis | None, wanted: dict[str, Any]) -> None:
+    """The versions of one text (the same place in the "Căn cứ" lines) may not overlap in time."""
+    problems: dict[str, str] = {}
+    for name in ("code", "citation"):
+        if not wanted.get(name):
+            problems[name] = f"{LEGAL_BASIS_FIELDS[name].label} là bắt buộc"
+    if wanted.get("position") is None:
+        problems["position"] = f"{LEGAL_BASIS_FIELDS['position'].label} là bắt buộc"
+    start, end = wanted.get("valid_from"), wanted.get("valid_until")
+    if start is not None and end is not None and start > end:
+        problems["valid_until"] = f"Ngày hết hiệu lực ({end:%d/%m/%Y}) trước ngày có hiệu lực ({start:%d/%m/%Y})"
+    code = wanted.get("code")
+    if code and db.session.scalar(
+        select(LegalBasis.id).where(LegalBasis.code == code, LegalBasis.id != (row.id if row else -1))
+    ):
+        problems["code"] = f"Mã văn bản {code} đã được dùng"
+    if not problems:
+        for other in db.session.scalars(
+            select(LegalBasis).where(LegalBasis.position == wanted["position"], LegalBasis.id != (row.id if row else -1))
+        ):
+            if _overlaps(start, end, other.valid_from, other.valid_until):
+                problems["valid_from"] = (
+                    f"Trùng thời gian hiệu lực với {other.code} ({_period(other.valid_from, other.valid_until)}) "
+                    f"ở cùng vị trí trích dẫn {other.position}"
+                )
+                break
+    if problems:
+        raise validation_failed(problems)
+
+
+def create_legal_basis(actor: Actor, body: Any) -> LegalBasis:
+    _require_admin(actor)
+    values = parse(body, LEGAL_BASIS_FIELDS, what="Văn bản căn cứ")
+    _check_legal_basis(None, values)
+    row = LegalBasis(**{name: values.get(name) for name in LEGAL_BASIS_FIELDS})
+    db.session.add(row)
+    db.session.flush()
+    _record(actor, "create_legal_basis", object_type="legal_basis", object_id=row.id,
+            unit_id=actor.user.unit_id, changes=_diff({}, legal_basis_facts(row)))
+    db.session.flush()
+    return row
+
+
+def update_legal_basis(actor: Actor, legal_basis_id: int, body: Any) -> LegalBasis:
+    row = managed_legal_basis(actor, legal_basis_id)
+    values = parse(body, LEGAL_BASIS_FIELDS, what="Văn bản căn cứ")
+    before = legal_basis_facts(row)
+    wanted = before | values
+    _check_legal_basis(row, wanted)
+    for name, value in wanted.items():
+        setattr(row, name, value)
+    db.session.flush()
+    changes = _diff(before, legal_basis_facts(row))
+    if changes:
+        _record(actor, "update_legal_basis", object_type="legal_basis", object_id=row.id,
+                unit_id=actor.user.unit_id, changes=changes)
+        db.session.flush()
+    return row

@@ -1,0 +1,288 @@
+"""Campaign rules as data an admin edits: campaign, pools, criteria, award forms and chains, the
+legal basis; every change audited with its diff and versioned, nominations in flight keeping the
+version pinned at their first submit; Hà Nam's attestations; the contribution minimum as data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from test_pages_support import Browser
+
+from tdkt import demo
+from tdkt.models import (
+    AuditEvent,
+    Campaign,
+    EligibilityCriterion,
+    NominationAttestation,
+    Pool,
+    PoolCategory,
+    RoleAssignment,
+    RuleVersion,
+    Unit,
+    User,
+    db,
+)
+from tdkt.models.documents import LegalBasis
+from tdkt.workflow import attestations, campaign_rules, nominations
+from tdkt.workflow.clock import local_today
+from tdkt.workflow.errors import WorkflowError
+from tdkt.workflow.permissions import can_fire
+
+from factories import actor, campaign, draft, nomination_in, step, user
+
+
+def _admin_events(op: str) -> list[AuditEvent]:
+    return [
+        e for e in db.session.scalars(select(AuditEvent).filter_by(action="admin").order_by(AuditEvent.id))
+        if e.details.get("op") == op
+    ]
+
+
+def _campaign_form(c: Campaign, **changes) -> dict:
+    data = {
+        "name": c.name, "plan_number": c.plan_number or "", "plan_date": c.plan_date.isoformat() if c.plan_date else "",
+        "period_starts_on": c.period_starts_on.isoformat(), "period_ends_on": c.period_ends_on.isoformat(),
+        "submission_opens_on": c.submission_opens_on.isoformat(),
+        "submission_closes_on": c.submission_closes_on.isoformat(),
+        "appraisal_days": str(c.appraisal_days), "council_days": str(c.council_days),
+        "signature_days": str(c.signature_days), "resubmission_days": str(c.resubmission_days),
+        "award_form_ids": [str(f.id) for f in c.award_forms],
+    }
+    return data | changes
+
+
+def test_admin_edits_the_campaign_in_the_browser_audited_with_a_diff(app):
+    c = campaign()
+    browser = Browser(app, "admin")
+    page = browser.get(f"/admin/campaigns/{c.id}")
+    assert page.status == 200
+    assert page.find(href=f"/admin/award-forms/{c.award_forms[0].id}/attachments")
+    page = browser.post(f"/admin/campaigns/{c.id}", _campaign_form(c, plan_number="34/KH-UBND", appraisal_days="12"))
+    assert page.status == 302, page.errors()
+    db.session.expire_all()
+    assert (c.plan_number, c.appraisal_days) == ("34/KH-UBND", 12)
+    event = _admin_events("update_campaign")[-1]
+    assert event.changes == {"plan_number": ["/KH-UBND", "34/KH-UBND"], "appraisal_days": [10, 12]}
+    assert event.details["rule_version"] == db.session.scalar(
+        select(func.max(RuleVersion.number)).where(RuleVersion.campaign_id == c.id)
+    )
+
+
+def test_bad_campaign_values_are_refused_in_vietnamese_and_nothing_changes(app):
+    c = campaign()
+    before = (c.council_days, c.submission_opens_on)
+    events = len(_admin_events("update_campaign"))
+    browser = Browser(app, "admin")
+    page = browser.post(f"/admin/campaigns/{c.id}", _campaign_form(
+        c, council_days="0", signature_days="61",
+        submission_opens_on=(c.submission_closes_on + timedelta(days=1)).isoformat(),
+    ))
+    assert page.status == 422
+    errors = page.errors()
+    assert errors["council_days"] == "Thời hạn Hội đồng xét phải từ 1 đến 60 ngày làm việc, đã nhập 0"
+    assert errors["signature_days"] == "Thời hạn ký quyết định phải từ 1 đến 60 ngày làm việc, đã nhập 61"
+    assert errors["submission_closes_on"].startswith("Ngày hết hạn nhận hồ sơ (")
+    db.session.expire_all()
+    assert (c.council_days, c.submission_opens_on) == before
+    assert len(_admin_events("update_campaign")) == events
+
+
+def test_a_pool_limit_cannot_go_below_the_slots_held(app):
+    c = campaign()
+    pool = next(p for p in c.pools if p.code == "VC-VHIEP")
+    for _ in range(2):
+        nomination_in("submitted", pool_id=pool.id)
+    db.session.commit()
+    browser = Browser(app, "admin")
+    form = {"name": pool.name, "is_open": "y", "limit_collective": "2", "limit_individual": "1",
+            "category_limits.individual_citizen": "1"}
+    page = browser.post(f"/admin/campaigns/{c.id}/pools/{pool.id}", form)
+    assert page.status == 422
+    assert page.errors()["limit_individual"] == "Không thể giảm chỉ tiêu cá nhân xuống 1: đã dùng 2 suất"
+    assert page.errors()["category_limits.individual_citizen"] == (
+        "Không thể giảm chỉ tiêu 'Người dân, hộ gia đình, doanh nghiệp' xuống 1: đã dùng 2 suất"
+    )
+    db.session.expire_all()
+    assert pool.limit_individual == 4
+    page = browser.post(f"/admin/campaigns/{c.id}/pools/{pool.id}", form | {
+        "limit_individual": "2", "category_limits.individual_citizen": "2"})
+    assert page.status == 302
+    db.session.expire_all()
+    assert (pool.limit_individual, pool.category("individual_citizen").limit) == (2, 2)
+    assert _admin_events("update_pool")[-1].changes == {
+        "category_limits.individual_citizen": [3, 2], "limit_individual": [4, 2],
+    }
+
+
+def test_admin_edits_an_award_form_and_its_chain(app):
+    form = campaign().award_forms[0]
+    browser = Browser(app, "admin")
+    page = browser.get(f"/admin/award-forms/{form.id}")
+    assert page.status == 200 and page.find(id="checklist-link")
+    level = form.levels[0]
+    town = db.session.scalars(select(Unit).filter_by(code="ST")).one()
+    page = browser.post(f"/admin/award-forms/{form.id}", {
+        "name": form.name, "pass_share_percent": "60",
+        "levels-0-name": level.name, "levels-0-office_unit_id": str(level.office_unit_id),
+        "levels-0-appraising_unit_id": str(level.appraising_unit_id), "levels-0-council_unit_id": str(level.council_unit_id),
+        "levels-1-name": "UBND tỉnh Sóc Trăng", "levels-1-office_unit_id": str(town.id),
+        "levels-1-appraising_unit_id": "", "levels-1-council_unit_id": "",
+    })
+    assert page.status == 302, page.errors()
+    db.session.expire_all()
+    assert form.pass_share_percent == 60 and [lv.name for lv in form.levels][-1] == "UBND tỉnh Sóc Trăng"
+    changes = _admin_events("update_award_form")[-1].changes
+    assert changes["pass_share_percent"] == [50, 60]
+    assert changes["levels.2.office_unit_id"] == [None, town.id]
+
+
+def test_a_level_with_dossiers_in_flight_keeps_its_office(app):
+    n = nomination_in("submitted")
+    form = n.award_form
+    other = db.session.scalars(select(Unit).filter_by(code="ST")).one()
+    with pytest.raises(WorkflowError) as refused:
+        campaign_rules.update_award_form(actor("admin"), form.id, {"levels": [
+            {"name": "Khác", "office_unit_id": other.id}]})
+    assert refused.value.status == 409
+    assert refused.value.message.startswith("Không thể đổi cơ quan của cấp 1 (UBND thị xã Vĩnh Châu): ")
+
+
+def test_legal_basis_versions_of_one_text_may_not_overlap(app):
+    browser = Browser(app, "admin")
+    assert browser.get("/admin/legal-bases").status == 200
+    count = db.session.scalar(select(func.count()).select_from(LegalBasis))
+    page = browser.post("/admin/legal-bases/new", {
+        "code": "ND-99-2025", "citation": "Nghị định số 99/2025/NĐ-CP", "position": "30",
+        "valid_from": "2025-01-01", "valid_until": "",
+    })
+    assert page.status == 422
+    assert page.errors()["valid_from"].startswith("Trùng thời gian hiệu lực với ND-98-2023 (từ 01/01/2024 đến 30/06/2025)")
+    assert db.session.scalar(select(func.count()).select_from(LegalBasis)) == count
+    page = browser.post("/admin/legal-bases/new", {
+        "code": "QD-HN-2025", "citation": "Quyết định số 12/2025/QĐ-UBND của UBND tỉnh", "position": "40",
+        "valid_from": "2025-01-01", "valid_until": "",
+    })
+    assert page.status == 302
+    row = db.session.scalars(select(LegalBasis).filter_by(code="QD-HN-2025")).one()
+    page = browser.post(f"/admin/legal-bases/{row.id}", {
+        "code": "QD-HN-2025", "citation": row.citation, "position": "40", "valid_from": "2025-01-01",
+        "valid_until": "2025-12-31",
+    })
+    assert page.status == 302
+    assert _admin_events("update_legal_basis")[-1].changes == {"valid_until": [None, "2025-12-31"]}
+
+
+def _hanam_pool(category: str) -> Campaign:
+    hanam = campaign("HN-NTM-2021-2025")
+    hanam.submission_opens_on = local_today() - timedelta(days=1)
+    hanam.submission_closes_on = local_today() + timedelta(days=30)
+    commune = db.session.scalars(select(Unit).filter_by(code="HN-LN-NT")).one()
+    pool = Pool(code="HN-TEST", name="Thử nghiệm", members=[commune])
+    pool.categories = [PoolCategory(code=category, name="Xã", nominee_kind="collective")]
+    hanam.pools.append(pool)
+    db.session.flush()
+    return hanam
+
+
+def test_a_ha_nam_criterion_refuses_a_nomination_until_attested(app):
+    hanam = _hanam_pool("collective_commune")
+    commune = db.session.scalars(select(Unit).filter_by(code="HN-LN-NT")).one()
+    db.session.add(User(username="hn.xa", full_name="Cán bộ xã", email="x@hn.invalid", unit=commune,
+                        password_hash="!", assignments=[RoleAssignment(role="proposer", scope_unit=commune)]))
+    db.session.flush()
+    form = next(f for f in hanam.award_forms if f.code == "GK-HN-LN")
+    n = nominations.create(actor("hn.xa"), {
+        "campaign_id": hanam.id, "award_form_id": form.id, "pool_id": hanam.pools[-1].id,
+        "nominee_kind": "collective", "nominee_type": "collective", "category": "collective_commune",
+        "nominee_name": "Xã Nhân Thịnh", "achievement_summary": "Đạt chuẩn NTM nâng cao năm 2023.",
+    })
+    with pytest.raises(WorkflowError) as refused:
+        step(n, "hn.xa", "submit")
+    assert refused.value.code == "not_eligible"
+    assert refused.value.details == {"rule": "criterion", "criterion": "xa_ntm_nang_cao_kieu_mau", "answer": None}
+    assert "Xã đạt chuẩn nông thôn mới nâng cao hoặc nông thôn mới kiểu mẫu" in refused.value.message
+    with pytest.raises(WorkflowError) as unproven:
+        attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "items": [
+            {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True}]})
+    assert unproven.value.details["fields"] == {
+        "evidence.xa_ntm_nang_cao_kieu_mau": "Tiêu chí 'Xã đạt chuẩn nông thôn mới nâng cao hoặc nông thôn mới "
+        "kiểu mẫu giai đoạn 2021 - 2025': cần ghi căn cứ, minh chứng"}
+    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "items": [
+        {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True, "evidence": "QĐ 1234/QĐ-UBND ngày 10/10/2023"},
+        {"criterion": "xa_khong_no_dong_xdcb", "answer": False},
+    ]})
+    assert db.session.get(NominationAttestation, (n.id, "xa_khong_no_dong_xdcb")).answer is False
+    with pytest.raises(WorkflowError) as refused:
+        step(n, "hn.xa", "submit")
+    assert refused.value.details["criterion"] == "xa_khong_no_dong_xdcb"
+    assert "được xác nhận là không đạt" in refused.value.message
+    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "items": [
+        {"criterion": "xa_khong_no_dong_xdcb", "answer": True, "evidence": "Báo cáo quyết toán 2023"}]})
+    assert step(n, "hn.xa", "submit").state == "submitted"
+
+
+def test_the_contribution_minimum_is_data(app):
+    c = campaign()
+    citizen = next(cr for cr in c.criteria if cr.code == "min_contribution_citizen")
+    assert citizen.min_vnd == 50_000_000
+    campaign_rules.set_criterion(actor("admin"), c.id, {
+        "code": citizen.code, "kind": "min_contribution", "name": citizen.name,
+        "category": "individual_citizen", "min_vnd": 70_000_000,
+    })
+    with pytest.raises(WorkflowError) as refused:
+        step(draft(contribution_vnd=60_000_000), "xa.vinhhiep", "submit")
+    assert refused.value.details == {"rule": "min_contribution", "contribution_vnd": 60_000_000, "min_vnd": 70_000_000}
+
+
+def test_a_rule_edit_leaves_a_nomination_in_flight_unchanged(app):
+    """Pinned at its first submit: raising the contribution minimum does not stop the dossier
+    at pass_appraisal, while a new nomination meets the new rule."""
+    in_flight = nomination_in("in_appraisal", contribution_vnd=60_000_000)
+    pinned = in_flight.rule_version.number
+    c = campaign()
+    campaign_rules.set_criterion(actor("admin"), c.id, {
+        "code": "min_contribution_citizen", "kind": "min_contribution", "name": "Người dân đóng góp",
+        "category": "individual_citizen", "min_vnd": 80_000_000,
+    })
+    assert db.session.scalar(select(func.max(RuleVersion.number)).where(RuleVersion.campaign_id == c.id)) == pinned + 1
+    passed = step(in_flight, "vpdp", "pass_appraisal", {"comment": "Đạt"})
+    assert passed.state == "council_review" and passed.rule_version.number == pinned
+    page = Browser(app, "vpdp").get(f"/nominations/{passed.id}")
+    assert f"Áp dụng quy định phiên bản {pinned}, ngày" in page.text("rule-version")
+    with pytest.raises(WorkflowError) as refused:
+        step(draft(contribution_vnd=60_000_000), "xa.vinhhiep", "submit")
+    assert refused.value.details["min_vnd"] == 80_000_000
+
+
+def test_a_chain_edit_does_not_let_a_dossier_in_flight_travel_further(app):
+    in_flight = nomination_in("council_review")
+    form = in_flight.award_form
+    province = db.session.scalars(select(Unit).filter_by(code="ST")).one()
+    campaign_rules.update_award_form(actor("admin"), form.id, {"levels": [
+        {k: getattr(lv, k) for k in ("name", "office_unit_id", "appraising_unit_id", "council_unit_id")}
+        for lv in form.levels
+    ] + [{"name": "UBND tỉnh", "office_unit_id": province.id}]})
+    awaiting = step(in_flight, "noivu", "submit_for_signature", {
+        "council_meeting_on": None, "council_minutes_number": "05/BB", "council_members_total": 9,
+        "council_members_present": 9, "votes_for": 9})
+    approved = step(awaiting, "chutich", "sign", {"decision_date": None})
+    assert approved.state == "approved"
+    assert can_fire(user("chutich"), approved, "forward") is None
+    fresh = nomination_in("approved")
+    assert fresh.rule_version.snapshot["award_forms"][str(form.id)]["levels"][-1]["name"] == "UBND tỉnh"
+
+
+def test_seed_demo_is_idempotent(app):
+    before = db.session.scalar(select(func.count()).select_from(EligibilityCriterion))
+    demo.seed("demo-2026!")
+    db.session.flush()
+    assert db.session.scalar(select(func.count()).select_from(EligibilityCriterion)) == before
+    codes = {c.code for c in campaign("HN-NTM-2021-2025").criteria}
+    assert {"xa_ntm_nang_cao_kieu_mau", "xa_khong_no_dong_xdcb", "dn_ocop_3_sao", "cb_khong_vi_pham_ky_luat"} <= codes
+    assert {c.code: c.min_vnd for c in campaign().criteria} == {
+        "min_contribution_citizen": 50_000_000,
+        "min_contribution_household": 50_000_000,
+        "min_contribution_organisation": 50_000_000,
+    }
