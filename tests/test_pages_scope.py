@@ -28,6 +28,7 @@ from test_pages_support import Browser, Page
 from tdkt import demo
 from tdkt.models import Campaign, CouncilVote, Nomination, Pool, RoleAssignment, Unit, User, db
 from tdkt.models.attachments import Attachment
+from tdkt.models.documents import LegalBasis
 from tdkt.workflow import attachments, engine, nominations
 from tdkt.workflow.clock import local_today
 
@@ -65,6 +66,7 @@ class World:
     # Accounts and units for the admin pages: some in every admin's scope, some outside it.
     users: dict[int, str] = field(default_factory=dict)  # id -> unit code
     units: dict[int, str] = field(default_factory=dict)  # id -> code
+    legal_bases: list[int] = field(default_factory=list)
 
     def covers(self, scope: str, unit: str | None) -> bool:
         while unit is not None:
@@ -181,6 +183,7 @@ def build_world() -> World:
     world.users = {u.id: u.unit.code for u in db.session.scalars(sample_users)}
     sample_units = select(Unit).where(Unit.code.in_(["ST", "VC", "VC-VHIEP", "VC-VHIEP-A1", "HN", "HN-LN-NT"]))
     world.units = {u.id: u.code for u in db.session.scalars(sample_units)}
+    world.legal_bases = list(db.session.scalars(select(LegalBasis.id).limit(2)))
     assert len(world.decisions) == 2 and len(world.meetings) == 2 and len(world.attachments) == 6
     return world
 
@@ -246,6 +249,21 @@ def _attachment(world, username):
         (f"/nominations/{i}/attachments/{a}", 200 if world.sees(username, i) else 404)
         for a, i in world.attachments.items()
     ]
+
+
+for rule in ("/admin/award-forms", "/admin/legal-bases", "/admin/legal-bases/new"):
+    CASES[rule] = lambda world, username: [(None, admins_only(world, username))]
+
+
+@case("/admin/legal-bases/<int:legal_basis_id>")
+def _legal_basis(world, username):
+    """The legal basis is shared by every admin."""
+    return [(f"/admin/legal-bases/{i}", admins_only(world, username)) for i in world.legal_bases]
+
+
+@case("/admin/award-forms/<int:award_form_id>")
+def _award_form(world, username):
+    return [(url.removesuffix("/attachments"), status) for url, status in _checklist(world, username)]
 
 
 @case("/admin/award-forms/<int:award_form_id>/attachments")
