@@ -31,6 +31,9 @@ from tdkt.models.attachments import Attachment
 from tdkt.models.documents import LegalBasis
 from tdkt.workflow import attachments, engine, nominations
 from tdkt.workflow.clock import local_today
+from tdkt.workflow.documents import jobs as document_jobs
+from tdkt.workflow.documents import preview
+from tdkt.workflow.documents import service as document_service
 
 from factories import actor, campaign, nomination_in, step
 
@@ -67,6 +70,7 @@ class World:
     users: dict[int, str] = field(default_factory=dict)  # id -> unit code
     units: dict[int, str] = field(default_factory=dict)  # id -> code
     legal_bases: list[int] = field(default_factory=list)
+    document_jobs: dict[int, str] = field(default_factory=dict)  # id -> requester's username
 
     def covers(self, scope: str, unit: str | None) -> bool:
         while unit is not None:
@@ -184,6 +188,12 @@ def build_world() -> World:
     sample_units = select(Unit).where(Unit.code.in_(["ST", "VC", "VC-VHIEP", "VC-VHIEP-A1", "HN", "HN-LN-NT"]))
     world.units = {u.id: u.code for u in db.session.scalars(sample_units)}
     world.legal_bases = list(db.session.scalars(select(LegalBasis.id).limit(2)))
+    # The chairman's background job making the two communes' certificates.
+    communes = next(d for d, ids in world.decisions.items() if len(ids) == 2)
+    job = document_jobs.create(actor("chutich"), communes, "giay_khen", document_service.Options())
+    db.session.commit()
+    document_jobs.run(job.id)
+    world.document_jobs = {job.id: "chutich"}
     assert len(world.decisions) == 2 and len(world.meetings) == 2 and len(world.attachments) == 6
     return world
 
@@ -393,6 +403,130 @@ def _campaign(world, username):
         related = any(world.covers(s, owner) or world.covers(owner, s) for _, s, _ in ROLES[username])
         checks.append((f"/campaigns/{i}", 200 if related else 404))
     return checks
+
+
+# --- documents: the pages' downloads and previews are scoped like the API's ------------------
+# The demo records signers for Vĩnh Châu's bodies only: Hà Nam's documents are refused (409)
+# once the scope check has let them through.
+DRAWN = 200 if preview.available() else 501
+
+
+def _made(unit: str, drawn: bool = False) -> int:
+    if not unit.startswith("VC"):
+        return 409
+    return DRAWN if drawn else 200
+
+
+def _nomination_documents(world: World, username: str, suffix: str, drawn: bool):
+    checks = []
+    for i, (unit, _, _) in world.nominations.items():
+        status = _made(unit, drawn) if world.sees(username, i) else 404
+        # Drawing a preview is a LibreOffice run of seconds: the matrix draws the decisions'
+        # (below) and checks the other previews' refusals; test_documents_pages draws one.
+        if not (drawn and status == DRAWN):
+            checks.append((f"/nominations/{i}/documents/bao_cao_thanh_tich{suffix}", status))
+    return checks
+
+
+@case("/nominations/<int:target_id>/documents/<kind>")
+def _nomination_document(world, username):
+    return _nomination_documents(world, username, "", False)
+
+
+@case("/nominations/<int:target_id>/documents/<kind>/preview.png")
+def _nomination_preview(world, username):
+    return _nomination_documents(world, username, "/preview.png", True)
+
+
+def _meeting_documents(world: World, username: str, suffix: str, drawn: bool):
+    """The minutes are the council's office readers'; a unit seeing the meeting through its
+    own nomination is refused (403)."""
+    checks = []
+    for m, (council, ids) in world.meetings.items():
+        if world.has(username, OFFICE_READERS, council):
+            status = _made(council, drawn)
+        else:
+            status = 403 if any(world.sees(username, i) for i in ids) else 404
+        if not (drawn and status == DRAWN):  # as for the nominations' previews
+            checks.append((f"/council-meetings/{m}/documents/bien_ban{suffix}", status))
+    return checks
+
+
+@case("/council-meetings/<int:target_id>/documents/<kind>")
+def _meeting_document(world, username):
+    return _meeting_documents(world, username, "", False)
+
+
+@case("/council-meetings/<int:target_id>/documents/<kind>/preview.png")
+def _meeting_preview(world, username):
+    return _meeting_documents(world, username, "/preview.png", True)
+
+
+def _decision_documents(world: World, username: str, suffix: str, drawn: bool):
+    """A decision is readable by every unit it awards."""
+    checks = []
+    for d, ids in world.decisions.items():
+        unit = world.nominations[ids[0]][0]
+        status = _made(unit, drawn) if any(world.sees(username, i) for i in ids) else 404
+        checks.append((f"/decisions/{d}/documents/quyet_dinh{suffix}", status))
+    return checks
+
+
+@case("/decisions/<int:target_id>/documents/<kind>")
+def _decision_document(world, username):
+    return _decision_documents(world, username, "", False)
+
+
+@case("/decisions/<int:target_id>/documents/<kind>/preview.png")
+def _decision_preview(world, username):
+    return _decision_documents(world, username, "/preview.png", True)
+
+
+def _related_campaign(world: World, username: str, owner: str) -> bool:
+    return any(world.covers(s, owner) or world.covers(owner, s) for _, s, _ in ROLES[username])
+
+
+@case("/campaigns/<int:campaign_id>/documents")
+def _campaign_documents(world, username):
+    return [
+        (f"/campaigns/{i}/documents", 200 if _related_campaign(world, username, owner) else 404)
+        for i, owner in world.campaigns.items()
+    ]
+
+
+def _campaign_lists(world: World, username: str, suffix: str):
+    """The office's list: out of scope 404, for a unit 403."""
+    checks = []
+    for i, owner in world.campaigns.items():
+        if not _related_campaign(world, username, owner):
+            status = 404
+        elif not world.roles(username) & OFFICE_READERS:
+            status = 403
+        else:
+            continue
+        checks.append((f"/campaigns/{i}/documents/danh_sach{suffix}?issuer=office", status))
+    return checks
+
+
+@case("/campaigns/<int:target_id>/documents/<kind>")
+def _campaign_document(world, username):
+    return _campaign_lists(world, username, "")
+
+
+@case("/campaigns/<int:target_id>/documents/<kind>/preview.png")
+def _campaign_preview(world, username):
+    return _campaign_lists(world, username, "/preview.png")
+
+
+@case("/documents/jobs/<int:job_id>")
+def _document_job(world, username):
+    """A background job is its requester's alone."""
+    return [(f"/documents/jobs/{j}", 200 if owner == username else 404) for j, owner in world.document_jobs.items()]
+
+
+@case("/documents/jobs/<int:job_id>/file")
+def _document_job_file(world, username):
+    return [(f"/documents/jobs/{j}/file", 200 if owner == username else 404) for j, owner in world.document_jobs.items()]
 
 
 def page_rules(app) -> set[str]:
