@@ -246,3 +246,12 @@ def test_a_unit_with_every_slot_used_is_told_so(app):
     assert page.status == 200
     assert list(page.options("pool_id").values()) == ["— Đơn vị đã dùng hết chỉ tiêu của đợt thi đua —"]
     assert category_pools(page) == {}
+
+
+def test_the_nomination_page_links_its_campaign(app):
+    n = nomination_in("submitted")
+    db.session.commit()
+    page = Browser(app, "xa.vinhhiep").get(f"/nominations/{n.id}")
+    link = page.find(id="n-campaign")
+    assert link and link[0]["attrs"]["href"] == f"/campaigns/{n.campaign_id}"
+    assert Browser(app, "xa.vinhhiep").get(link[0]["attrs"]["href"]).status == 200
