@@ -255,3 +255,13 @@ def test_the_nomination_page_links_its_campaign(app):
     link = page.find(id="n-campaign")
     assert link and link[0]["attrs"]["href"] == f"/campaigns/{n.campaign_id}"
     assert Browser(app, "xa.vinhhiep").get(link[0]["attrs"]["href"]).status == 200
+
+
+def test_only_an_admin_is_offered_the_rules_page(app):
+    url = f"/campaigns/{campaign().id}"
+    admin = Browser(app, "admin").get(url)
+    link = admin.find(id="edit-rules")
+    assert link and link[0]["attrs"]["href"] == f"/admin/campaigns/{campaign().id}"
+    assert Browser(app, "admin").get(link[0]["attrs"]["href"]).status == 200
+    for username in ("xa.vinhhiep", "vpdp", "kiemtra"):
+        assert not Browser(app, username).get(url).find(id="edit-rules"), username
