@@ -18,7 +18,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from tdkt import demo
-from tdkt.models import Campaign, Pool, Unit, db
+from tdkt.models import Campaign, Nomination, Pool, Unit, db
+from tdkt.models.documents import LegalBasis
 from tdkt.workflow.machine import HOLDER_ROLE
 
 from attachments_support import pdf
@@ -592,6 +593,116 @@ def _attachment_remove(world, api, username):
         response = api(username).delete(f"{API}/nominations/{nid}/attachments/{aid}")
         if _editor_expectation(world, username, nid, response, 204):
             world.attachments[nid] = attach(username, nid)
+
+
+# -- campaign rules: admins of the campaign's tree; attestations go with the nomination ---------
+
+
+def _is_admin(username: str) -> bool:
+    return any(role == "admin" for role, _, _ in ROLES[username])
+
+
+def _rule_campaigns() -> list[tuple[Campaign, bool]]:
+    """(campaign, whether the demo admin takes part in it): Vĩnh Châu yes, Hà Nam no."""
+    return [(campaign(), True), (campaign("HN-NTM-2021-2025"), False)]
+
+
+def _admin_expectation(username: str, response, related: bool, success: int) -> None:
+    if not _is_admin(username):
+        assert_error(response, 403, "forbidden")
+    elif not related:
+        assert_error(response, 404, "not_found")
+    else:
+        assert response.status_code == success, (username, response.get_json(silent=True))
+
+
+@case("GET", "/campaigns/<int:campaign_id>/rules")
+def _campaign_rules(world, api, username):
+    for c, related in _rule_campaigns():
+        _admin_expectation(username, api(username).get(f"{API}/campaigns/{c.id}/rules"), related, 200)
+
+
+@case("PATCH", "/campaigns/<int:campaign_id>")
+def _campaign_patch(world, api, username):
+    for c, related in _rule_campaigns():
+        _admin_expectation(username, api(username).patch(f"{API}/campaigns/{c.id}", json={}), related, 200)
+
+
+@case("PATCH", "/campaigns/<int:campaign_id>/pools/<int:pool_id>")
+def _pool_patch(world, api, username):
+    c = campaign()
+    _admin_expectation(username, api(username).patch(f"{API}/campaigns/{c.id}/pools/{c.pools[0].id}", json={}), True, 200)
+
+
+@case("PUT", "/campaigns/<int:campaign_id>/criteria/<code>")
+def _criterion_put(world, api, username):
+    c = campaign()
+    same = {"kind": "min_contribution", "name": c.criteria[0].name, "category": c.criteria[0].category,
+            "min_vnd": c.criteria[0].min_vnd}
+    response = api(username)._call("PUT", f"{API}/campaigns/{c.id}/criteria/{c.criteria[0].code}", json=same)
+    _admin_expectation(username, response, True, 200)
+
+
+@case("DELETE", "/campaigns/<int:campaign_id>/criteria/<code>")
+def _criterion_delete(world, api, username):
+    for c, _ in _rule_campaigns():
+        response = api(username).delete(f"{API}/campaigns/{c.id}/criteria/khong-co")
+        _admin_expectation(username, response, False, 204)
+
+
+@case("GET", "/award-forms")
+def _award_forms(world, api, username):
+    response = api(username).get(f"{API}/award-forms")
+    _admin_expectation(username, response, True, 200)
+    if response.status_code == 200:
+        assert {f["code"] for f in response.get_json()["items"]} == {f.code for f in campaign().award_forms}
+
+
+@case("PATCH", "/award-forms/<int:award_form_id>")
+def _award_form_patch(world, api, username):
+    for c, related in _rule_campaigns():
+        form = c.award_forms[-1]
+        _admin_expectation(username, api(username).patch(f"{API}/award-forms/{form.id}", json={}), related, 200)
+
+
+@case("GET", "/legal-bases")
+def _legal_bases(world, api, username):
+    _admin_expectation(username, api(username).get(f"{API}/legal-bases"), True, 200)
+
+
+@case("POST", "/legal-bases")
+def _legal_basis_post(world, api, username):
+    response = api(username).post(f"{API}/legal-bases", json={})
+    if _is_admin(username):
+        assert_error(response, 422, "validation_failed")
+    else:
+        assert_error(response, 403, "forbidden")
+
+
+@case("PATCH", "/legal-bases/<int:legal_basis_id>")
+def _legal_basis_patch(world, api, username):
+    row_id = db.session.scalars(select(LegalBasis.id)).first()
+    _admin_expectation(username, api(username).patch(f"{API}/legal-bases/{row_id}", json={}), True, 200)
+
+
+@case("GET", "/nominations/<int:nomination_id>/attestations")
+def _attestations(world, api, username):
+    for nid, (unit, state) in world.nominations.items():
+        response = api(username).get(f"{API}/nominations/{nid}/attestations")
+        if world.sees(username, unit, state):
+            assert response.status_code == 200, (username, nid)
+        else:
+            assert_error(response, 404, "not_found")
+
+
+@case("PUT", "/nominations/<int:nomination_id>/attestations")
+def _attestations_put(world, api, username):
+    for nid in world.nominations:
+        version = db.session.execute(select(Nomination.version).where(Nomination.id == nid)).scalar_one()
+        response = api(username)._call(
+            "PUT", f"{API}/nominations/{nid}/attestations", json={"version": version, "items": []}
+        )
+        _editor_expectation(world, username, nid, response, 200)
 
 
 def test_every_api_route_has_a_scope_case(app):

@@ -863,8 +863,14 @@ def paths() -> dict:
     }
 
 
+def _merged(described: dict, more: dict) -> dict:
+    """Add operations, also to paths already described (PATCH beside GET /campaigns/{id})."""
+    return described | {path: described.get(path, {}) | item for path, item in more.items()}
+
+
 def build_spec() -> dict:
     from .attachments_spec import paths as attachment_paths  # late: it builds on this module
+    from .campaign_rules_spec import paths as campaign_rule_paths  # late: it builds on this module
     from .documents_spec import paths as document_paths  # late: it builds on this module
 
     return {
@@ -880,7 +886,7 @@ def build_spec() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": paths() | document_paths() | attachment_paths(),
+        "paths": _merged(paths() | document_paths() | attachment_paths(), campaign_rule_paths()),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": component_schemas(),
