@@ -122,7 +122,9 @@ def test_the_page_matches_the_quota_api(app, api):
         for category, (used, limit) in quota_rows(page, pool_id).items()
     }
     assert shown == {(i["pool_id"], i["category"], i["used"], i["limit"]) for i in items}
-    assert ({"pool_id": pool("CQ-DT").id, "category": "individual_cadre", "used": 1, "limit": None}) in items
+    assert {"pool_id": pool("CQ-DT").id, "category": "individual_cadre", "used": 1, "limit": None} in items
+    assert {"pool_id": pool("VC-VHIEP").id, "category": "individual_citizen", "used": 1, "limit": 3} in items
+    assert {"pool_id": pool("VC-VHIEP").id, "category": "individual", "used": 1, "limit": 4} in items
 
 
 def test_the_chart_library_and_its_licence_are_served_by_the_app(app):
