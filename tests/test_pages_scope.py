@@ -529,6 +529,31 @@ def _document_job_file(world, username):
     return [(f"/documents/jobs/{j}/file", 200 if owner == username else 404) for j, owner in world.document_jobs.items()]
 
 
+def _admins_at(url: str) -> Check:
+    return lambda world, username: [(url, admins_only(world, username))]
+
+
+# Templates are the same for every unit: any admin reads and replaces them.
+CASES["/admin/document-templates"] = _admins_at("/admin/document-templates")
+CASES["/admin/document-templates/<kind>"] = _admins_at("/admin/document-templates/giay_khen")
+CASES["/admin/document-templates/<kind>/<int:version>"] = _admins_at("/admin/document-templates/giay_khen/1")
+CASES["/admin/document-issuers"] = _admins_at("/admin/document-issuers")
+
+
+@case("/admin/document-issuers/<int:unit_id>/<role>")
+def _admin_document_issuer(world, username):
+    return [
+        (f"/admin/document-issuers/{i}/{role}", _admin_object(world, username, code))
+        for i, code in world.units.items()
+        for role in ("unit", "council")
+    ]
+
+
+@case("/admin/certificate-layouts/<int:unit_id>")
+def _admin_certificate_layout(world, username):
+    return [(f"/admin/certificate-layouts/{i}", _admin_object(world, username, code)) for i, code in world.units.items()]
+
+
 def page_rules(app) -> set[str]:
     return {
         r.rule for r in app.url_map.iter_rules()

@@ -59,6 +59,7 @@ from . import (  # noqa: E402,F401  (routes and filters register on bp)
     account,
     actions,
     admin_calendar,
+    admin_documents,
     admin_rules,
     admin_units,
     admin_users,

@@ -63,7 +63,7 @@ def set_offsets(actor: Actor, unit: Unit, offset_x_mm: float, offset_y_mm: float
     if not actor.user or not actor.user.has_role("admin"):
         raise forbidden("Chỉ quản trị được chỉnh vị trí in Giấy khen.")
     problems = {
-        name: f"Độ lệch phải trong khoảng ±{MAX_OFFSET_MM:g} mm"
+        name: f"Độ lệch phải trong khoảng từ -{MAX_OFFSET_MM:g} đến {MAX_OFFSET_MM:g} mm (đã nhập {value:g} mm)".replace(".", ",")
         for name, value in (("offset_x_mm", offset_x_mm), ("offset_y_mm", offset_y_mm))
         if not -MAX_OFFSET_MM <= value <= MAX_OFFSET_MM
     }

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ...models import Unit, User, db
-from ...models.documents import DocumentIssuer
+from ...models.documents import ISSUER_ROLES, DocumentIssuer
+from .. import audit
+from ..actor import Actor
+from ..admin import managed_unit
+from ..errors import not_found, validation_failed
+from ..payload import Field, parse
 from .formatting import clean
 from .legal import lower_first
 from .money import missing_data
@@ -147,3 +152,69 @@ def chairman_signature(user: User, capacity: str) -> Signature:
         return Signature(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], clean(user.full_name))
     return Signature(["CHỦ TỊCH"], clean(user.full_name))
 
+
+
+# What an admin records per issuing body; multi-line fields print one line per row.
+ISSUER_FIELDS = {
+    "parent_line": Field(str, "Cơ quan chủ quản (dòng trên)", max_length=255),
+    "body_lines": Field(str, "Tên cơ quan ban hành (mỗi dòng một hàng)", max_length=255, nullable=False),
+    "display_name": Field(str, "Tên cơ quan trong câu văn", max_length=255, nullable=False),
+    "abbreviation": Field(str, "Chữ viết tắt trong số văn bản", max_length=40, nullable=False),
+    "place_name": Field(str, "Địa danh ghi ở dòng ngày tháng", max_length=120, nullable=False),
+    "authority": Field(str, "Quyền hạn ký (TM., KT.)", max_length=120),
+    "head_title": Field(str, "Chức vụ người ký", max_length=120, nullable=False),
+    "head_name": Field(str, "Họ tên người ký", max_length=255, nullable=False),
+    "fund_source": Field(str, "Nguồn kinh phí khen thưởng", max_length=255),
+}
+MULTILINE = frozenset({"body_lines", "authority", "head_title"})
+ROLE_LABELS = {"unit": "Đơn vị", "council": "Hội đồng Thi đua - Khen thưởng đặt tại đơn vị"}
+
+
+def _tidy(name: str, value: str | None) -> str | None:
+    """Each line cleaned; a single-line field has its line breaks folded into spaces."""
+    if value is None:
+        return None
+    text = "\n".join(_lines(value)) if name in MULTILINE else clean(value)
+    return text or None
+
+
+def managed(actor: Actor, unit_id: int, role: str) -> tuple[Unit, DocumentIssuer]:
+    """An admin's unit (outside its scope: 404) and its letterhead as documents print it now:
+    the recorded row, or the one derived from the unit's kind and name."""
+    unit = managed_unit(actor, unit_id)
+    if role not in ISSUER_ROLES:
+        raise not_found("Cơ quan ban hành")
+    return unit, profile(unit, role)
+
+
+def save(actor: Actor, unit_id: int, role: str, body: dict) -> DocumentIssuer:
+    """Record a unit's letterhead and signer (admins of the unit); every change is audited."""
+    unit, current = managed(actor, unit_id, role)
+    values = {name: _tidy(name, value) for name, value in parse(body, ISSUER_FIELDS, what="Cơ quan ban hành").items()}
+    missing = {
+        name: f"{spec.label} là bắt buộc"
+        for name, spec in ISSUER_FIELDS.items()
+        if not spec.nullable and not values.get(name)
+    }
+    if missing:
+        raise validation_failed(missing)
+    row = current if current.id is not None else DocumentIssuer(unit_id=unit.id, role=role)
+    before = {name: getattr(current, name) or None for name in ISSUER_FIELDS}
+    for name in ISSUER_FIELDS:
+        setattr(row, name, values.get(name))
+    if row.id is None:
+        db.session.add(row)
+    db.session.flush()
+    changes = {name: [before[name], values.get(name)] for name in ISSUER_FIELDS if before[name] != values.get(name)}
+    if changes:
+        audit.record(
+            actor,
+            "admin",
+            role="admin",
+            object_type="document_issuer",
+            object_id=row.id,
+            unit_id=unit.id,
+            changes=changes,
+            details={"role": role},
+        )
+    return row

@@ -25,10 +25,14 @@ def environment() -> Environment:
 
 
 def open_template(data: bytes) -> DocxTemplate:
+    """The template, its package read now: DocxTemplate reads lazily, and a zip that is no
+    .docx (no [Content_Types].xml, broken XML) would otherwise fail later as a KeyError."""
+    template = DocxTemplate(io.BytesIO(data))
     try:
-        return DocxTemplate(io.BytesIO(data))
+        template.init_docx()
     except Exception as exc:  # python-docx raises several types for a file that is no .docx
         raise TemplateBroken(f"not a Word document: {exc}") from exc
+    return template
 
 
 def declared_variables(data: bytes) -> set[str]:

@@ -18,9 +18,9 @@ from ...models import db
 from ...models.documents import DocumentPin, DocumentTemplate
 from .. import audit
 from ..actor import Actor
-from ..errors import WorkflowError, forbidden, unprocessable
+from ..errors import WorkflowError, forbidden, not_found, unprocessable
 from .formatting import clean
-from .render import TemplateBroken, declared_variables
+from .render import TemplateBroken, declared_variables, open_template
 
 TEMPLATE_DIR = Path(os.environ.get("DOCX_TEMPLATES_DIR") or Path(__file__).resolve().parents[3] / "docx_templates")
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -152,6 +152,15 @@ def versions(kind: str) -> list[DocumentTemplate]:
     )
 
 
+def version(kind: str, number: int) -> DocumentTemplate:
+    _check_kind(kind)
+    latest(kind)
+    found = db.session.scalars(select(DocumentTemplate).filter_by(kind=kind, version=number)).first()
+    if found is None:
+        raise not_found("Phiên bản mẫu")
+    return found
+
+
 def _validate(kind: str, data: bytes) -> None:
     if not data:
         raise _rejected("Tệp mẫu trống.")
@@ -163,6 +172,10 @@ def _validate(kind: str, data: bytes) -> None:
         names = []
     if "word/document.xml" not in names:
         raise _rejected("Tệp mẫu phải là tài liệu Word (.docx).")
+    try:
+        open_template(data)
+    except TemplateBroken as exc:
+        raise _rejected("Tệp mẫu không mở được như tài liệu Word (.docx); hãy lưu lại bằng Word rồi tải lên.") from exc
     try:
         used = declared_variables(data)
     except TemplateBroken as exc:
