@@ -8,8 +8,8 @@ from sqlalchemy import select
 from ...forms.base import body_of, show_error
 from ...forms.nominations import EDITABLE, CategoryOption, NominationForm, Offer
 from ...models import AuditEvent, Campaign, Nomination, User, db
-from ...workflow import nominations as service
 from ...workflow import duplicate_warnings, quota
+from ...workflow import nominations as service
 from ...workflow.errors import WorkflowError
 from ...workflow.machine import EDITABLE_STATES
 from ...workflow.permissions import (
