@@ -14,6 +14,7 @@ from test_documents_support import read
 from test_pages_support import Browser, Page
 
 from tdkt.models import AuditEvent, db
+from tdkt.models.documents import DocumentJob
 from tdkt.workflow import engine
 from tdkt.workflow.clock import local_today
 from tdkt.workflow.documents import preview
@@ -146,14 +147,21 @@ def test_a_decisions_certificates_are_made_by_a_job(app, batch, no_libreoffice):
     assert len(forms) == 2 and links(page, "docx") == [f"/decisions/{batch}/documents/quyet_dinh"]
     direct = chairman.get(f"/decisions/{batch}/documents/giay_khen")
     assert direct.status == 302 and direct.response.headers["Location"].endswith(f"/decisions/{batch}#documents")
-    started = chairman.post(forms[1]["attrs"]["action"], {})
+    assert [f["attrs"]["action"] for f in forms] == [f"/decisions/{batch}/documents/giay_khen/job"] * 2
+    assert page.value("layout") == "phoi"  # the second form's: print on the blanks
+    assert Browser(app, "xa.vinhtan").post(forms[1]["attrs"]["action"], {"layout": "phoi"}).status == 404
+    assert chairman.post(forms[1]["attrs"]["action"], {"layout": "doc"}).status == 422
+    started = chairman.post(forms[1]["attrs"]["action"], {"layout": "phoi"})
     assert started.status == 302
     job_url = started.response.headers["Location"]
     job = chairman.get(job_url)
     assert job.find(id="document-job", **{"data-job-status": "finished"})
     file = chairman.get(job.find(id="job-file")[0]["attrs"]["href"])
     assert file.status == 200 and file.response.mimetype == DOCX
-    assert read(file.response.data).lines.count("GIẤY KHEN") == 3
+    # On the blanks the heading is pre-printed: one register number per certificate.
+    assert sum(line.startswith("Số vào sổ:") for line in read(file.response.data).lines) == 3
+    made = db.session.get(DocumentJob, int(job_url.rsplit("/", 1)[1]))
+    assert made.options["layout"] == "phoi" and "(in trên phôi)" in made.filename
     assert Browser(app, "xa.vinhhiep").get(job_url).status == 404
     assert Browser(app, "xa.vinhhiep").get(f"{job_url}/file").status == 404
     assert chairman.get(f"/decisions/{batch}/documents/giay_khen/preview.png").status in (409, 501)

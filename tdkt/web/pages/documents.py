@@ -41,8 +41,9 @@ class Entry:
     docx_url: str
     pdf_url: str | None
     preview_url: str | None
-    # A batch is made by a background job started with a POST to this URL.
+    # A batch is made by a background job started with a POST of job_fields to job_url.
     job_url: str | None
+    job_fields: dict
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class Panel:
 def _entry(target: str, target_id: int, item: catalog.Available, can_preview: bool) -> Entry:
     params = {"target_id": target_id, "kind": item.kind, **item.params}
     if item.batch:
-        job_url = url_for(f"pages.{target}_document_job", **params)
-        return Entry(item.label, item.kind, "", None, None, job_url)
+        job_url = url_for("pages.decision_document_job", decision_id=target_id, kind=item.kind)
+        return Entry(item.label, item.kind, "", None, None, job_url, item.params)
     return Entry(
         label=item.label,
         kind=item.kind,
@@ -63,6 +64,7 @@ def _entry(target: str, target_id: int, item: catalog.Available, can_preview: bo
         pdf_url=url_for(f"pages.{target}_document", format="pdf", **params) if "pdf" in item.formats else None,
         preview_url=url_for(f"pages.{target}_document_preview", **params) if can_preview else None,
         job_url=None,
+        job_fields={},
     )
 
 
@@ -121,13 +123,14 @@ def first_page(target: str, target_id: int, kind: str):
     return response
 
 
-def start_job(target: str, target_id: int, kind: str):
+@bp.post("/decisions/<int:decision_id>/documents/<kind>/job")
+def decision_document_job(decision_id: int, kind: str):
     """A decision's certificates beyond the batch threshold, made in the background; below
     it the file is simply downloaded."""
     options = service.Options(layout=request.form.get("layout") or service.Options().layout)
-    if not _is_batch(target, target_id, kind, options):
-        return redirect(url_for(f"pages.{target}_document", target_id=target_id, kind=kind, layout=options.layout))
-    job = jobs.create(actor(), target_id, kind, options)
+    if not _is_batch("decision", decision_id, kind, options):
+        return redirect(url_for("pages.decision_document", target_id=decision_id, kind=kind, layout=options.layout))
+    job = jobs.create(actor(), decision_id, kind, options)
     commit()
     jobs.dispatch(job.id)
     return redirect(url_for("pages.document_job", job_id=job.id))
@@ -147,12 +150,6 @@ def _register(target: str) -> None:
 
 for _target in TARGETS:
     _register(_target)
-bp.add_url_rule(
-    "/decisions/<int:target_id>/documents/<kind>/job",
-    "decision_document_job",
-    lambda target_id, kind: start_job("decision", target_id, kind),
-    methods=["POST"],
-)
 
 
 @bp.get("/campaigns/<int:campaign_id>/documents")
