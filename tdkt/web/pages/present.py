@@ -13,24 +13,11 @@ from ...forms.fields import format_vnd
 from ...forms.nominations import GENDER_LABELS, KIND_LABELS, TYPE_LABELS
 from ...models import AuditEvent, Nomination
 from ...workflow import deadlines
+from ...workflow.audit_query import ACTION_LABELS
 from ...workflow.clock import to_local
 from ...workflow.machine import ROLE_LABELS, STATE_LABELS, TRIGGER_LABELS
 from . import bp
 from .queues import Queue, queues_for
-
-ACTION_LABELS = {
-    "create": "Lập hồ sơ",
-    "edit": "Sửa hồ sơ",
-    "transition": "Chuyển trạng thái",
-    "document": "Tạo văn bản",
-    "download": "Tải tệp",
-    "login": "Đăng nhập",
-    "login_failed": "Đăng nhập sai",
-    "logout": "Đăng xuất",
-    "denied": "Bị từ chối",
-    "token": "Mã truy cập API",
-    "admin": "Quản trị",
-}
 
 
 @bp.app_template_filter("day")
