@@ -204,12 +204,12 @@ def test_a_ha_nam_criterion_refuses_a_nomination_until_attested(app):
     assert refused.value.details == {"rule": "criterion", "criterion": "xa_ntm_nang_cao_kieu_mau", "answer": None}
     assert "Xã đạt chuẩn nông thôn mới nâng cao hoặc nông thôn mới kiểu mẫu" in refused.value.message
     with pytest.raises(WorkflowError) as unproven:
-        attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "items": [
+        attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "answers": [
             {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True}]})
     assert unproven.value.details["fields"] == {
         "evidence.xa_ntm_nang_cao_kieu_mau": "Tiêu chí 'Xã đạt chuẩn nông thôn mới nâng cao hoặc nông thôn mới "
         "kiểu mẫu giai đoạn 2021 - 2025': cần ghi căn cứ, minh chứng"}
-    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "items": [
+    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "answers": [
         {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True, "evidence": "QĐ 1234/QĐ-UBND ngày 10/10/2023"},
         {"criterion": "xa_khong_no_dong_xdcb", "answer": False},
     ]})
@@ -218,7 +218,7 @@ def test_a_ha_nam_criterion_refuses_a_nomination_until_attested(app):
         step(n, "hn.xa", "submit")
     assert refused.value.details["criterion"] == "xa_khong_no_dong_xdcb"
     assert "được xác nhận là không đạt" in refused.value.message
-    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "items": [
+    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "answers": [
         {"criterion": "xa_khong_no_dong_xdcb", "answer": True, "evidence": "Báo cáo quyết toán 2023"}]})
     assert step(n, "hn.xa", "submit").state == "submitted"
 

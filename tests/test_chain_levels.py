@@ -84,7 +84,7 @@ def test_bang_khen_travels_two_levels(ha_nam):
         },
     )
     # Seed 001's criteria for communes, attested with their evidence.
-    draft = attestations.set_answers(Actor(user("hn.xa")), draft.id, {"version": draft.version, "items": [
+    draft = attestations.set_answers(Actor(user("hn.xa")), draft.id, {"version": draft.version, "answers": [
         {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True, "evidence": "QĐ 1234/QĐ-UBND ngày 10/10/2024"},
         {"criterion": "xa_khong_no_dong_xdcb", "answer": True, "evidence": "Báo cáo của UBND huyện ngày 01/11/2024"},
     ]})

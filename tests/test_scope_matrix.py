@@ -700,7 +700,7 @@ def _attestations_put(world, api, username):
     for nid in world.nominations:
         version = db.session.execute(select(Nomination.version).where(Nomination.id == nid)).scalar_one()
         response = api(username)._call(
-            "PUT", f"{API}/nominations/{nid}/attestations", json={"version": version, "items": []}
+            "PUT", f"{API}/nominations/{nid}/attestations", json={"version": version, "answers": []}
         )
         _editor_expectation(world, username, nid, response, 200)
 

@@ -47,16 +47,16 @@ def lines(nomination: Nomination) -> list[Line]:
 
 
 def set_answers(actor: Actor, nomination_id: int, body: Any) -> Nomination:
-    """Record answers ({version, items: [{criterion, answer, evidence}]}); others stay as they are."""
+    """Record answers ({version, answers: [{criterion, answer, evidence}]}); others stay as they are."""
     user = actor.user
     nomination = _load(user, nomination_id, lock=True)
-    if not isinstance(body, dict) or set(body) - {"version", "items"}:
-        raise bad_request("Cần gửi 'version' và 'items': danh sách {criterion, answer, evidence}.")
-    version, items = body.get("version"), body.get("items")
+    if not isinstance(body, dict) or set(body) - {"version", "answers"}:
+        raise bad_request("Cần gửi 'version' và 'answers': danh sách {criterion, answer, evidence}.")
+    version, items = body.get("version"), body.get("answers")
     if not isinstance(version, int) or isinstance(version, bool):
         raise bad_request("Cần gửi 'version' (số nguyên) của hồ sơ.", field="version")
     if not isinstance(items, list):
-        raise bad_request("Trường 'items' phải là danh sách.", field="items")
+        raise bad_request("Trường 'answers' phải là danh sách.", field="answers")
     values = [parse(item, ITEM_FIELDS, what="Câu trả lời") for item in items]
     if not may_ever_fire(user, nomination, "submit"):
         raise forbidden("Chỉ cán bộ đề xuất của đơn vị mới được xác nhận tiêu chí.").about(nomination.id)

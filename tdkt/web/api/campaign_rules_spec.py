@@ -113,8 +113,8 @@ def paths() -> dict:
         "type": "array", "items": body_schema(campaign_rules.LEVEL_FIELDS, ("name", "office_unit_id")),
     }
     criterion_fields = {k: v for k, v in campaign_rules.CRITERION_FIELDS.items() if k != "code"}
-    attest_body = obj({"version": INTEGER, "items": {"type": "array", "items": body_schema(
-        attestations.ITEM_FIELDS, ("criterion", "answer"))}}, ("version", "items"))
+    attest_body = obj({"version": INTEGER, "answers": {"type": "array", "items": body_schema(
+        attestations.ITEM_FIELDS, ("criterion", "answer"))}}, ("version", "answers"))
     tags = ("campaign rules",)
     return {
         "/campaigns/{campaign_id}": {
