@@ -8,7 +8,7 @@ from sqlalchemy import select
 from test_pages_support import Browser
 
 from tdkt.models import CouncilMeeting, Decision, Nomination, Pool, RoleAssignment, Unit, User, db
-from tdkt.workflow import nominations
+from tdkt.workflow import attestations, nominations
 from tdkt.workflow.auth import hash_password
 from tdkt.workflow.clock import local_today
 
@@ -301,6 +301,11 @@ def test_district_chairman_forwards_to_the_province_from_the_queue(app):
         "nominee_type": "collective", "category": "collective_commune",
         "nominee_name": "Nhân dân và cán bộ xã Nhân Thịnh", "achievement_summary": "Nông thôn mới kiểu mẫu.",
     })
+    # The Hà Nam plan's criteria for communes, attested by the proposer with their evidence.
+    n = attestations.set_answers(actor("hn.xa"), n.id, {"version": n.version, "answers": [
+        {"criterion": "xa_ntm_nang_cao_kieu_mau", "answer": True, "evidence": "QĐ 1234/QĐ-UBND ngày 10/10/2024"},
+        {"criterion": "xa_khong_no_dong_xdcb", "answer": True, "evidence": "Báo cáo của UBND huyện ngày 01/11/2024"},
+    ]})
     for username, trigger, fields in (
         ("hn.xa", "submit", {}), ("hn.td", "start_appraisal", {}), ("hn.td", "pass_appraisal", {"comment": "Đạt"}),
         ("hn.hd", "submit_for_signature", {
