@@ -9,15 +9,18 @@ import io
 import zipfile
 
 import docx
+import pytest
 from sqlalchemy import select
 from test_documents_support import read
 from test_pages_support import Browser
 
 from tdkt.models import AuditEvent, Unit, db
 from tdkt.models.documents import CertificateLayout, DocumentIssuer, DocumentTemplate
+from tdkt.workflow.documents import certificates
 from tdkt.workflow.documents.templates import builtin_path
+from tdkt.workflow.errors import WorkflowError
 
-from factories import nomination_in
+from factories import actor, nomination_in
 
 
 def unit(code: str) -> Unit:
@@ -174,3 +177,7 @@ def test_certificate_offsets_have_bounds_and_are_audited(app):
     assert admin.get(url).value("offset_x_mm") == "2,5"
     assert Browser(app, "chutich").post(url, {"offset_x_mm": "1", "offset_y_mm": "1"}).status == 403
     assert admin.post(f"/admin/certificate-layouts/{unit('HN-LN').id}", {"offset_x_mm": "1", "offset_y_mm": "1"}).status == 404
+    # The engine itself refuses an issuer outside the admin's scope, whoever calls it.
+    with pytest.raises(WorkflowError) as refused:
+        certificates.set_offsets(actor("admin"), unit("HN-LN"), 1.0, 1.0)
+    assert refused.value.status == 404

@@ -13,7 +13,8 @@ from ...models import Decision, Unit, db, utcnow
 from ...models.documents import CertificateEntry, CertificateLayout
 from .. import audit, numbers
 from ..actor import Actor
-from ..errors import forbidden, validation_failed
+from ..admin import administers
+from ..errors import forbidden, not_found, validation_failed
 from .contexts.common import ordered
 
 REGISTER_TYPE = "GK"
@@ -59,9 +60,11 @@ def layout_for(unit: Unit) -> CertificateLayout:
 
 def set_offsets(actor: Actor, unit: Unit, offset_x_mm: float, offset_y_mm: float) -> CertificateLayout:
     """The admin's adjustment for one issuer's printer and blanks, in millimetres (right and
-    down are positive)."""
+    down are positive); an issuer outside the admin's scope does not exist for it."""
     if not actor.user or not actor.user.has_role("admin"):
         raise forbidden("Chỉ quản trị được chỉnh vị trí in Giấy khen.")
+    if not administers(actor.user, unit):
+        raise not_found("Đơn vị")
     problems = {
         name: f"Độ lệch phải trong khoảng từ -{MAX_OFFSET_MM:g} đến {MAX_OFFSET_MM:g} mm (đã nhập {value:g} mm)".replace(".", ",")
         for name, value in (("offset_x_mm", offset_x_mm), ("offset_y_mm", offset_y_mm))
