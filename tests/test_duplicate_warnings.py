@@ -1,21 +1,26 @@
-"""The name-only duplicate warning: another nomination of the same campaign round with the same
-name (case, spaces, diacritics aside) and birth year, no CCCD or tax code to tell them apart.
-The office sees it with the codes it may read; proposers never; no false positives on common
-names with another birth year or another CCCD."""
+"""The duplicate warning for the office: another nomination of the same campaign round with the
+same name (case, spaces, diacritics aside) which the rules let through because the birth years
+differ or one is missing, with no CCCD or tax code to tell the two apart; for collectives, the
+same name twice from one unit. The office sees it with the codes it may read; proposers never;
+no false positives on common names with another CCCD, none where the rules refuse anyway."""
 
 from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from sqlalchemy import select
 from test_pages_support import Browser
 
 from tdkt.models import Nomination, RoleAssignment, Unit, User, db
 from tdkt.workflow import duplicate_warnings, nominations
+from tdkt.workflow.errors import WorkflowError
 
 from factories import actor, nomination_in, step, user
 
-WARNING = "Có hồ sơ khác trùng họ tên và năm sinh trong đợt này"
+OFFICE = ("vpdp", "noivu", "chutich", "kiemtra", "admin")
+COLLECTIVE = {"nominee_kind": "collective", "nominee_type": "collective", "category": "collective_hamlet",
+              "birth_year": None, "contribution_vnd": None}
 
 
 def returned_as(proposer: str, **fields) -> Nomination:
@@ -35,21 +40,30 @@ def warning_codes(username: str, app, n: Nomination) -> list[str] | None:
     return ["".join(e["text"]) for e in page.elements[start:] if "data-duplicate-id" in e["attrs"]]
 
 
-def test_the_office_is_warned_of_a_name_and_birth_year_match(app):
+def test_the_office_is_warned_of_a_common_name_with_another_birth_year(app):
     first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Nguyễn Văn Bình", birth_year=1970)
     decomposed = unicodedata.normalize("NFD", "  nguyễn  VĂN bình ")
-    other = returned_as("xa.laihoa", nominee_name=decomposed, birth_year=1970)
+    other = nomination_in("submitted", "xa.laihoa", nominee_name=decomposed, birth_year=1971)
     db.session.commit()
-    for office in ("vpdp", "noivu", "chutich", "kiemtra", "admin"):
+    for office in OFFICE:
         assert warning_codes(office, app, first) == [other.code], office
     assert warning_codes("vpdp", app, other) == [first.code]
-    text = Browser(app, "vpdp").get(f"/nominations/{first.id}").text("duplicate-warning")
-    assert f"{WARNING} (mã {other.code})." in text
+    page = Browser(app, "vpdp").get(f"/nominations/{first.id}")
+    assert "Cảnh báo trùng đối tượng" in page.text("duplicate-warning")
+
+
+def test_a_missing_birth_year_is_warned_of(app):
+    first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Đỗ Thị Mai", birth_year=1962)
+    undated = nomination_in("submitted", "xa.laihoa", nominee_name="ĐỖ THỊ MAI", birth_year=None)
+    also_undated = nomination_in("in_appraisal", "xa.laihoa", nominee_name="Đỗ Thị Mai", birth_year=None)
+    db.session.commit()
+    assert warning_codes("vpdp", app, first) == [undated.code, also_undated.code]
+    assert warning_codes("vpdp", app, undated) == [first.code, also_undated.code]
 
 
 def test_proposers_never_see_it(app):
     first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Trần Thị Hoa", birth_year=1965)
-    other = returned_as("xa.laihoa", nominee_name="Trần Thị Hoa", birth_year=1965)
+    other = nomination_in("submitted", "xa.laihoa", nominee_name="Trần Thị Hoa", birth_year=1966)
     db.session.commit()
     for proposer, n, hidden in (("xa.vinhhiep", first, other), ("xa.laihoa", other, first)):
         page = Browser(app, proposer).get(f"/nominations/{n.id}")
@@ -67,32 +81,62 @@ def test_only_codes_the_viewer_may_read_are_listed(app):
         assignments=[RoleAssignment(role="auditor", scope_unit=vinh_hiep)],
     ))
     first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Lê Văn Tám", birth_year=1980)
-    returned_as("xa.laihoa", nominee_name="Lê Văn Tám", birth_year=1980)
+    nomination_in("submitted", "xa.laihoa", nominee_name="Lê Văn Tám", birth_year=1981)
     db.session.commit()
     assert warning_codes("kiemtra.xa", app, first) is None
-    same_commune = returned_as("xa.vinhhiep", nominee_name="LÊ VĂN TÁM", birth_year=1980)
+    same_commune = nomination_in("submitted", "xa.vinhhiep", nominee_name="LÊ VĂN TÁM", birth_year=None)
     db.session.commit()
     assert warning_codes("kiemtra.xa", app, first) == [same_commune.code]
 
 
 def test_no_false_positives_on_common_names(app):
     first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Nguyễn Văn An", birth_year=1975, id_number="084075000001")
-    returned_as("xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1976)  # another birth year
-    returned_as("xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1975, id_number="084075000002")  # another CCCD
-    returned_as("xa.laihoa", nominee_name="Nguyễn Văn Ân", birth_year=1975, id_number="084075000003")  # folds alike
-    returned_as("xa.laihoa", nominee_name="Nguyễn Văn Anh", birth_year=1975)  # another name
+    nomination_in("submitted", "xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1976, id_number="084076000002")  # another CCCD
+    nomination_in("submitted", "xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1975, id_number="084075000003")  # another CCCD, same year
+    nomination_in("submitted", "xa.laihoa", nominee_name="Nguyễn Văn Anh", birth_year=1975)  # another name
     draft = nomination_in("draft", "xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1975)  # holds no slot
-    withdrawn = step(nomination_in("draft", "xa.laihoa"), "xa.laihoa", "withdraw", {"comment": "Rút"})
-    # A withdrawn nomination no longer competes; a proposer cannot edit it, so rename it here.
-    withdrawn.nominee_name, withdrawn.birth_year = "Nguyễn Văn An", 1975
+    withdrawn = nomination_in("withdrawn", "xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1940)
+    rejected = nomination_in("rejected", "xa.laihoa", nominee_name="Nguyễn Văn An", birth_year=1941)
     db.session.commit()
     assert warning_codes("vpdp", app, first) is None
     assert duplicate_warnings.name_matches(user("admin"), first) == []
-    assert draft.state == "draft"
+    assert (draft.state, withdrawn.state, rejected.state) == ("draft", "withdrawn", "rejected")
+    # Withdrawn and rejected dossiers compete no more: no warning on their pages either.
+    assert warning_codes("vpdp", app, withdrawn) is None
 
 
 def test_a_cccd_on_one_side_only_does_not_settle_it(app):
     first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Phạm Thị Lan", birth_year=1958, id_number="084158000009")
-    other = returned_as("xa.laihoa", nominee_name="Phạm Thị Lan", birth_year=1958)
+    other = nomination_in("submitted", "xa.laihoa", nominee_name="Phạm Thị Lan", birth_year=1959)
     db.session.commit()
     assert warning_codes("vpdp", app, first) == [other.code]
+
+
+def test_no_warning_where_the_rules_refuse(app):
+    """A returned dossier edited into the same name and birth year: the rules stop the pair at
+    the next check, so the page does not warn of it as a mere possibility."""
+    first = nomination_in("in_appraisal", "xa.vinhhiep", nominee_name="Võ Văn Kiệt", birth_year=1972)
+    returned_as("xa.laihoa", nominee_name="Võ Văn Kiệt", birth_year=1972)
+    db.session.commit()
+    assert warning_codes("vpdp", app, first) is None
+    with pytest.raises(WorkflowError) as refused:
+        step(first, "vpdp", "pass_appraisal", {"comment": "Đạt"})
+    assert refused.value.code == "duplicate_nominee"
+
+
+def test_collectives_are_compared_within_the_proposing_unit(app):
+    first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Ấp Vĩnh Thành", **COLLECTIVE)
+    again = nomination_in("submitted", "xa.vinhhiep", nominee_name="ấp  vĩnh thành", **COLLECTIVE)
+    nomination_in("submitted", "xa.laihoa", nominee_name="Ấp Vĩnh Thành", **COLLECTIVE)  # another commune's hamlet
+    nomination_in("submitted", "xa.vinhhiep", nominee_name="Vĩnh Thành", birth_year=1990)  # a person, not the hamlet
+    db.session.commit()
+    assert warning_codes("vpdp", app, first) == [again.code]
+    assert warning_codes("vpdp", app, again) == [first.code]
+
+
+def test_collectives_with_different_tax_codes_are_two(app):
+    organisation = COLLECTIVE | {"nominee_type": "organisation", "category": "collective_other", "contribution_vnd": 60_000_000}
+    first = nomination_in("submitted", "xa.vinhhiep", nominee_name="Hợp tác xã Vĩnh Hiệp", tax_code="2200111111", **organisation)
+    nomination_in("submitted", "xa.vinhhiep", nominee_name="Hợp tác xã Vĩnh Hiệp", tax_code="2200222222", **organisation)
+    db.session.commit()
+    assert warning_codes("vpdp", app, first) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -171,6 +172,56 @@ def test_common_names_with_other_birth_years_are_not_duplicates(api):
     for year in (1970, 1971):
         assert submit(proposer, nominee_name="Nguyễn Văn Hùng", birth_year=year).status_code == 200
     assert submit(proposer, nominee_name="Nguyễn Văn Hùng", birth_year=None).status_code == 200
+
+
+def test_the_birth_year_boundary_of_a_name_match(api):
+    proposer, other = api("xa.laihoa"), api("xa.vinhhiep")
+    assert submit(proposer, nominee_name="Lý Thị Thu", birth_year=1975).status_code == 200
+    for year in (1974, 1976):
+        assert submit(other, nominee_name="Lý Thị Thu", birth_year=year).status_code == 200
+    decomposed = unicodedata.normalize("NFD", "  LÝ   thị THU ")
+    error = error_of(submit(other, nominee_name=decomposed, birth_year=1975))
+    assert error["details"]["match"] == "name_and_birth_year"
+    assert error["message"].startswith("Đối tượng cùng họ tên và năm sinh 1975 đã được đề nghị")
+    assert "Lai Hòa" not in error["message"]
+
+
+def test_different_cccds_tell_a_common_name_apart(api):
+    lai_hoa, vinh_hiep = api("xa.laihoa"), api("xa.vinhhiep")
+    assert submit(lai_hoa, nominee_name="Nguyễn Văn An", birth_year=1975, id_number="094075000001").status_code == 200
+    assert submit(vinh_hiep, nominee_name="Nguyễn Văn An", birth_year=1975, id_number="094075000002").status_code == 200
+    # a CCCD on one side only, or a tax code against a CCCD, tells no one apart
+    for numbers in ({}, {"tax_code": "2200123456"}):
+        error = error_of(submit(vinh_hiep, nominee_name="Nguyễn Văn An", birth_year=1975, **numbers))
+        assert error["details"]["match"] == "name_and_birth_year"
+
+
+def test_the_same_tax_code_or_cccd_whatever_the_name(api):
+    lai_hoa, vinh_hiep = api("xa.laihoa"), api("xa.vinhhiep")
+    assert submit(lai_hoa, tax_code="2200765432", id_number="094201005555").status_code == 200
+    for numbers in ({"tax_code": "2200765432"}, {"id_number": "094201005555", "tax_code": "2200000001"}):
+        error = error_of(submit(vinh_hiep, **numbers))
+        assert error["code"] == "duplicate_nominee" and error["details"]["match"] == "id_number_or_tax_code"
+
+
+def test_collectives_are_not_compared_by_name(api):
+    """Every commune has an 'Ấp 1'; and a person may bear a collective's name."""
+    hamlet = {"nominee_kind": "collective", "category": "collective_hamlet", "contribution_vnd": None,
+              "nominee_name": "Ấp 1", "birth_year": 1990}
+    assert submit(api("xa.laihoa"), **hamlet).status_code == 200
+    assert submit(api("xa.vinhhiep"), **hamlet).status_code == 200
+    assert submit(api("xa.vinhhiep"), nominee_name="Ấp 1", birth_year=1990).status_code == 200
+
+
+def test_a_returned_nominee_keeps_the_name_and_a_withdrawn_one_frees_it(api):
+    proposer, appraiser = api("xa.vinhhiep"), api("vpdp")
+    first = submit(proposer, nominee_name="Huỳnh Văn Sơn", birth_year=1968).get_json()
+    claimed = fire(appraiser, first, "start_appraisal").get_json()
+    returned = fire(appraiser, claimed, "return_for_revision", comment="Bổ sung").get_json()
+    second = create(proposer, nominee_name="Huỳnh Văn Sơn", birth_year=1968)
+    assert error_of(fire(proposer, second, "submit"))["code"] == "duplicate_nominee"
+    assert fire(proposer, returned, "withdraw", comment="Trùng đối tượng").status_code == 200
+    assert fire(proposer, second, "submit").status_code == 200
 
 
 def test_withdrawn_nominees_may_be_proposed_again(api):

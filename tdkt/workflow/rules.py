@@ -7,7 +7,7 @@ eligibility, duplicates, quota — so that a nominee who cannot be awarded never
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from ..models import Nomination, NominationAttestation, Pool, db
 from . import attachment_checklist, rule_versions
@@ -137,36 +137,81 @@ def _attestations(nomination: Nomination) -> None:
         )
 
 
-def _duplicates(nomination: Nomination) -> None:
-    """The same nominee proposed twice in one campaign, under any award form: by CCCD or tax
-    code, or by the folded name with the same birth year."""
-    others = select(Nomination).where(
+# What the duplicate checks read of the competing nominations (no need to load whole rows).
+DUPLICATE_COLUMNS = (
+    Nomination.id,
+    Nomination.unit_id,
+    Nomination.nominee_kind,
+    Nomination.nominee_name,
+    Nomination.birth_year,
+    Nomination.id_number,
+    Nomination.tax_code,
+)
+
+
+def competing(nomination: Nomination) -> Select:
+    """The other nominations of the campaign round holding or having held a slot: drafts,
+    withdrawn and rejected ones free the nominee."""
+    return select(*DUPLICATE_COLUMNS).where(
         Nomination.campaign_id == nomination.campaign_id,
         Nomination.id != nomination.id,
         Nomination.state.in_(SLOT_STATES),
     )
+
+
+def same_number(a, b) -> bool:
+    """The same CCCD or the same tax code: one nominee, whatever the names say."""
+    return bool((a.id_number and a.id_number == b.id_number) or (a.tax_code and a.tax_code == b.tax_code))
+
+
+def told_apart_by_numbers(a, b) -> bool:
+    """Both carry a CCCD, or both a tax code, and these differ: two people sharing a name."""
+    return bool(
+        (a.id_number and b.id_number and a.id_number != b.id_number)
+        or (a.tax_code and b.tax_code and a.tax_code != b.tax_code)
+    )
+
+
+def same_name_and_birth_year(a, b) -> bool:
+    """Two individuals with the folded name and the birth year alike, which no numbers tell apart."""
+    return (
+        a.nominee_kind == b.nominee_kind == "individual"
+        and a.birth_year is not None
+        and a.birth_year == b.birth_year
+        and fold(a.nominee_name) == fold(b.nominee_name)
+        and not told_apart_by_numbers(a, b)
+    )
+
+
+def refused_as_duplicates(a, b) -> bool:
+    return same_number(a, b) or same_name_and_birth_year(a, b)
+
+
+def _duplicates(nomination: Nomination) -> None:
+    """The same nominee proposed twice in one campaign, under any award form: by CCCD or tax
+    code, or, for individuals, by the folded name with the same birth year."""
     keys = []
     if nomination.id_number:
         keys.append(Nomination.id_number == nomination.id_number)
     if nomination.tax_code:
         keys.append(Nomination.tax_code == nomination.tax_code)
-    if keys and db.session.scalars(others.where(or_(*keys)).limit(1)).first() is not None:
+    if nomination.nominee_kind == "individual" and nomination.birth_year is not None:
+        keys.append(and_(Nomination.nominee_kind == "individual", Nomination.birth_year == nomination.birth_year))
+    if not keys:
+        return
+    others = db.session.execute(competing(nomination).where(or_(*keys))).all()
+    if any(same_number(nomination, other) for other in others):
         raise unprocessable(
             "duplicate_nominee",
             "Đối tượng này (trùng số CCCD hoặc mã số thuế) đã được đề nghị trong đợt thi đua.",
             rule="duplicate",
             match="id_number_or_tax_code",
         )
-    if nomination.birth_year is None:
-        return
-    name = fold(nomination.nominee_name)
-    same_year = db.session.scalars(
-        others.where(Nomination.birth_year == nomination.birth_year).with_only_columns(Nomination.nominee_name)
-    )
-    if any(fold(other) == name for other in same_year):
+    if any(same_name_and_birth_year(nomination, other) for other in others):
         raise unprocessable(
             "duplicate_nominee",
-            f"Đối tượng cùng họ tên và năm sinh {nomination.birth_year} đã được đề nghị trong đợt thi đua.",
+            f"Đối tượng cùng họ tên và năm sinh {nomination.birth_year} đã được đề nghị trong đợt thi đua. "
+            "Nếu là hai người khác nhau, cả hai hồ sơ cần ghi số CCCD để phân biệt.",
             rule="duplicate",
             match="name_and_birth_year",
         )
