@@ -318,6 +318,12 @@ def _edit(world, username):
     return checks
 
 
+@case("/nominations/<int:nomination_id>/attestations")
+def _attestations(world, username):
+    """As the edit form: the unit's proposers, while the dossier is theirs to change."""
+    return [(url.replace("/edit", "/attestations"), status) for url, status in _edit(world, username)]
+
+
 # (state, trigger, the role that may fire it there); the office of every level here is the
 # commune's district or town, which the office roles' scope always covers when it covers the unit.
 ACTIONS = [("draft", "submit", "proposer"), ("submitted", "start_appraisal", "appraiser"), ("approved", "revoke", "signer")]

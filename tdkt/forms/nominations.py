@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -12,9 +16,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from ..workflow.attestations import EVIDENCE_MAX_LENGTH
 from ..workflow.machine import STATE_LABELS
 from ..workflow.nominations import NOMINATION_FIELDS, TYPES_BY_KIND
 from .base import BaseForm, QueryForm, options
@@ -111,6 +116,24 @@ class NominationForm(BaseForm):
             )
             for c in offer.categories
         )
+
+
+ANSWER_LABELS = {"yes": "Có", "no": "Không"}
+
+
+class AttestationAnswer(Form):
+    """One criterion's answer; left blank it stays unanswered (the engine refuses the submit)."""
+
+    criterion = HiddenField()
+    answer = RadioField("Trả lời", choices=options(ANSWER_LABELS.items()), validators=[Optional()])
+    evidence = TextAreaField(
+        "Căn cứ, minh chứng", validators=[Length(max=EVIDENCE_MAX_LENGTH)], render_kw={"rows": 3}
+    )
+
+
+class AttestationsForm(BaseForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    answers = FieldList(FormField(AttestationAnswer))
 
 
 class ListFilter(QueryForm):

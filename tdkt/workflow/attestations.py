@@ -17,10 +17,11 @@ from .payload import Field, parse
 from .permissions import may_ever_fire
 from .rules import answers_of
 
+EVIDENCE_MAX_LENGTH = 2000
 ITEM_FIELDS = {
     "criterion": Field(str, "Tiêu chí", max_length=60, nullable=False),
     "answer": Field(bool, "Trả lời", nullable=False),
-    "evidence": Field(str, "Căn cứ, minh chứng", max_length=2000),
+    "evidence": Field(str, "Căn cứ, minh chứng", max_length=EVIDENCE_MAX_LENGTH),
 }
 
 

@@ -6,9 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ...forms.base import body_of, show_error
-from ...forms.nominations import EDITABLE, CategoryOption, NominationForm, Offer
+from ...forms.nominations import (
+    EDITABLE,
+    AttestationsForm,
+    CategoryOption,
+    NominationForm,
+    Offer,
+)
 from ...models import AuditEvent, Campaign, Nomination, User, db
-from ...workflow import duplicate_warnings, quota
+from ...workflow import attestations, duplicate_warnings, quota
 from ...workflow import nominations as service
 from ...workflow.errors import WorkflowError
 from ...workflow.machine import EDITABLE_STATES
@@ -81,6 +87,7 @@ def nomination(nomination_id: int):
         actions=allowed_actions(user, n),
         can_edit=can_edit(user, n),
         duplicates=duplicate_warnings.name_matches(user, n),
+        attested=attestations.lines(n),
     )
 
 
@@ -145,14 +152,21 @@ def edit_body(form: NominationForm) -> dict:
     return body
 
 
-@bp.route("/nominations/<int:nomination_id>/edit", methods=["GET", "POST"])
-def nomination_edit(nomination_id: int):
+def editable(nomination_id: int) -> tuple[User, Nomination]:
+    """The nomination as its proposer may still change it: 404 out of scope, 403 for anyone
+    but its unit's proposers, 409 once it has left the proposer."""
     user = me()
     n = service.get(user, nomination_id)
     if not may_ever_fire(user, n, "submit"):
         abort(403)
     if n.state not in EDITABLE_STATES:
         raise WorkflowError(409, "not_editable", "Chỉ sửa được hồ sơ ở trạng thái Dự thảo hoặc Trả lại để bổ sung.")
+    return user, n
+
+
+@bp.route("/nominations/<int:nomination_id>/edit", methods=["GET", "POST"])
+def nomination_edit(nomination_id: int):
+    user, n = editable(nomination_id)
     form = NominationForm(obj=n)
     form.offer(offer_for(user, [n.campaign], editing=n))
     del form.campaign_id  # chosen once, at creation
@@ -171,3 +185,78 @@ def nomination_edit(nomination_id: int):
         )
     flash("Đã lưu hồ sơ.", "success")
     return redirect(url_for("pages.nomination", nomination_id=n.id))
+
+
+def _render_attestations(form, n, lines, *, message=None, status=200):
+    names = {line.code: line.name for line in lines}
+    return render_template(
+        "nominations/attestations.html", form=form, n=n, names=names, message=message
+    ), status
+
+
+def answers_body(form: AttestationsForm) -> dict:
+    """The answered criteria only: a blank answer leaves the criterion as it was."""
+    return {
+        "version": form.version.data,
+        "answers": [
+            {
+                "criterion": entry.criterion.data,
+                "answer": entry.answer.data == "yes",
+                "evidence": entry.evidence.data or None,
+            }
+            for entry in form.answers
+            if entry.answer.data
+        ],
+    }
+
+
+def show_answer_errors(form: AttestationsForm, exc: WorkflowError) -> str | None:
+    """The engine's "evidence.<criterion>" and "criterion.<criterion>" messages on that
+    criterion's row; anything else above the form."""
+    rows = {entry.criterion.data: entry for entry in form.answers}
+    leftover = []
+    for key, problem in (exc.details.get("fields") or {}).items():
+        kind, _, code = key.partition(".")
+        entry = rows.get(code)
+        if entry is None or kind not in ("evidence", "criterion"):
+            leftover.append(problem)
+            continue
+        target = entry.evidence if kind == "evidence" else entry.answer
+        target.errors = [*target.errors, problem]
+    if not exc.details.get("fields"):
+        return exc.message
+    return "; ".join(leftover) or "Dữ liệu chưa hợp lệ, vui lòng xem các tiêu chí được đánh dấu."
+
+
+@bp.route("/nominations/<int:nomination_id>/attestations", methods=["GET", "POST"])
+def nomination_attestations(nomination_id: int):
+    """The yes/no criteria that apply to the nomination (its category, type and award form, as
+    the rules it is judged by say), each with its evidence; saved as the API saves them."""
+    _, n = editable(nomination_id)
+    lines = attestations.lines(n)
+    if request.method == "GET":
+        form = AttestationsForm(data={
+            "version": n.version,
+            "answers": [
+                {
+                    "criterion": line.code,
+                    "answer": None if line.answer is None else ("yes" if line.answer else "no"),
+                    "evidence": line.evidence,
+                }
+                for line in lines
+            ],
+        })
+        return _render_attestations(form, n, lines)
+    form = AttestationsForm()
+    if not form.validate():
+        return _render_attestations(form, n, lines, status=422)
+    try:
+        attestations.set_answers(actor(), n.id, answers_body(form))
+        commit()
+    except WorkflowError as exc:
+        rollback()
+        if exc.status == 404:
+            raise
+        return _render_attestations(form, n, lines, message=show_answer_errors(form, exc), status=exc.status)
+    flash("Đã lưu xác nhận tiêu chí.", "success")
+    return redirect(url_for("pages.nomination", nomination_id=n.id, _anchor="attestations"))
