@@ -348,13 +348,6 @@ def own_password_changed(t: Trail) -> Expected:
     return Expected("admin", "xa.vinhtan", None, me.unit_id, "user", me.id, details={"op": "change_password"})
 
 
-# Cases whose event is known to be written wrong; strict, so a fix makes them fail until removed.
-KNOWN_WRONG = {
-    "own_password_changed": "admin.change_own_password writes role='admin' for anyone changing "
-    "their own password (admin._record always sets it)",
-}
-
-
 @case("admin")
 def admin_creates_a_user(t: Trail) -> Expected:
     person = browser(t.app, "admin")
@@ -490,15 +483,7 @@ def trail(app, api, monkeypatch) -> Trail:
     return Trail(app, api, monkeypatch)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_WRONG[name], strict=True))
-        if name in KNOWN_WRONG
-        else name
-        for name in sorted(CASES)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_each_kind_of_event_is_written_whole_by_the_real_action(trail, name):
     expected = CASES[name](trail)
     written = [

@@ -97,13 +97,24 @@ def _password_problem(password: str) -> str | None:
     return None
 
 
-def _record(actor: Actor, op: str, *, object_type: str, object_id: int, unit_id: int, changes=None, **details):
+def _record(
+    actor: Actor,
+    op: str,
+    *,
+    object_type: str,
+    object_id: int,
+    unit_id: int,
+    changes=None,
+    role: str | None = "admin",
+    **details,
+):
     """An "admin" event: the operation, the field-level diff {field: [before, after]}, and any
-    further facts (such as the rule version an edit created)."""
+    further facts (such as the rule version an edit created). `role` is the one acted in: None
+    for what anyone does to their own account."""
     audit.record(
         actor,
         "admin",
-        role="admin",
+        role=role,
         object_type=object_type,
         object_id=object_id,
         unit_id=unit_id,
@@ -201,7 +212,7 @@ def change_own_password(actor: Actor, old_password: str, new_password: str) -> U
     if new_password == old_password:
         raise validation_failed({"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại"})
     _set_password(user, new_password)
-    _record(actor, "change_password", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    _record(actor, "change_password", object_type="user", object_id=user.id, unit_id=user.unit_id, role=None)
     db.session.flush()
     return user
 
