@@ -4,7 +4,7 @@ GET /api/v1/campaigns/{id}/quota."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 
 from ...models import Campaign, db
 from ...workflow import quota
@@ -12,16 +12,6 @@ from ...workflow.errors import not_found
 from ...workflow.nominations import campaigns_for
 from ...workflow.payload import fits_integer
 from . import bp, me
-
-# Another page lists the campaign's documents; the panel links to it once that page exists.
-DOCUMENTS_RULE = "/campaigns/<int:campaign_id>/documents"
-
-
-def _documents_url(campaign: Campaign) -> str | None:
-    for rule in current_app.url_map.iter_rules():
-        if rule.rule == DOCUMENTS_RULE and rule.endpoint in current_app.view_functions:
-            return url_for(rule.endpoint, campaign_id=campaign.id)
-    return None
 
 
 def _chart(rows: list[quota.QuotaRow]) -> list[dict]:
@@ -50,5 +40,4 @@ def campaign(campaign_id: int):
         c=found,
         pools=[(group[0].pool, group) for group in by_pool.values()],
         chart=_chart(rows),
-        documents_url=_documents_url(found),
     )
