@@ -14,13 +14,13 @@ from sqlalchemy import select
 from test_documents_support import read
 from test_pages_support import Browser
 
-from tdkt.models import AuditEvent, Unit, db
+from tdkt.models import AuditEvent, RoleAssignment, Unit, db
 from tdkt.models.documents import CertificateLayout, DocumentIssuer, DocumentTemplate
 from tdkt.workflow.documents import certificates
 from tdkt.workflow.documents.templates import builtin_path
 from tdkt.workflow.errors import WorkflowError
 
-from factories import actor, nomination_in
+from factories import actor, nomination_in, user
 
 
 def unit(code: str) -> Unit:
@@ -83,6 +83,17 @@ def test_template_upload_refuses_what_is_no_docx_or_names_unknown_fields(app):
     assert admin.post("/admin/document-templates/giay_khen", {"note": "thiếu tệp"}).status == 422
     assert (versions("giay_khen") or [1]) == before
     assert upload(Browser(app, "vpdp"), "giay_khen", builtin_path("giay_khen").read_bytes()).status == 403
+
+
+def test_only_a_province_admin_replaces_the_templates_every_unit_prints_from(app):
+    db.session.add(RoleAssignment(user=user("xa.laihoa"), role="admin", scope_unit=unit("VC-LHOA")))
+    db.session.flush()
+    commune_admin = Browser(app, "xa.laihoa")
+    before = versions("giay_khen")
+    refused = upload(commune_admin, "giay_khen", builtin_path("giay_khen").read_bytes())
+    assert refused.status == 403 and "quản trị cấp tỉnh" in refused.html
+    assert versions("giay_khen") == before
+    assert upload(Browser(app, "admin"), "giay_khen", builtin_path("giay_khen").read_bytes()).status == 302
 
 
 def test_a_new_version_serves_new_documents_and_issued_ones_keep_theirs(app):

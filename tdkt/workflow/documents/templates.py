@@ -18,6 +18,7 @@ from ...models import db
 from ...models.documents import DocumentPin, DocumentTemplate
 from .. import audit
 from ..actor import Actor
+from ..admin import admin_scopes
 from ..errors import WorkflowError, forbidden, not_found, unprocessable
 from .formatting import clean
 from .render import TemplateBroken, declared_variables, open_template
@@ -194,6 +195,9 @@ def upload(actor: Actor, kind: str, data: bytes, filename: str, note: str = "") 
     the kind's context provides, so a typo is refused here rather than at printing time."""
     if actor.user is None or not actor.user.has_role("admin"):
         raise forbidden("Chỉ quản trị được tải lên mẫu văn bản.")
+    # Every unit prints from the same version: a district's admin must not change a province's.
+    if not any(scope.parent_id is None for scope in admin_scopes(actor.user)):
+        raise forbidden("Mẫu văn bản dùng chung cho mọi đơn vị; chỉ quản trị cấp tỉnh được tải lên phiên bản mới.")
     _check_kind(kind)
     _validate(kind, data)
     latest(kind)
