@@ -1,20 +1,23 @@
 """A higher award form travels up its chain: the Hà Nam Bằng khen goes from the district to
-the province with `forward`, and each level's offices act only at their own level."""
+the province with `forward`, and each level's offices act only at their own level; the
+nomination page shows the chain as pinned: levels passed, the one it is at, those above."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from factories import nomination_in, step, user
 from sqlalchemy import select
+from test_pages_support import Browser
 
 from tdkt.models import AwardForm, Campaign, Pool, RoleAssignment, Unit, User, db
-from tdkt.workflow import attestations, nominations, permissions
+from tdkt.workflow import attestations, campaign_rules, nominations, permissions
 from tdkt.workflow.actor import Actor
 from tdkt.workflow.auth import hash_password
 from tdkt.workflow.clock import local_today
 from tdkt.workflow.errors import WorkflowError
+
+from factories import nomination_in, step, user
 
 
 def _unit(code):
@@ -152,3 +155,53 @@ def test_forward_is_refused_where_the_chain_ends(app):
     with pytest.raises(WorkflowError) as refused:
         step(nomination, "chutich", "forward", {"submission_number": "1/TTr", "submission_date": local_today().isoformat()})
     assert (refused.value.status, refused.value.code) == (409, "invalid_transition")
+
+
+def _chain_on_page(app, username, nomination) -> list[tuple[str, str, str]]:
+    page = Browser(app, username, password="x").get(f"/nominations/{nomination.id}")
+    assert page.status == 200
+    steps = [e for e in page.elements if e["tag"] == "li" and "data-status" in e["attrs"]]
+    return [
+        (e["attrs"]["data-status"], e["attrs"].get("aria-current", ""), " ".join("".join(e["text"]).split()))
+        for e in steps
+    ]
+
+
+def test_the_nomination_page_shows_the_pinned_chain_passed_current_and_later(ha_nam, app):
+    """Each level as pinned at the first submit: an admin renaming the levels and adding a
+    third afterwards changes neither the steps nor the level's name on the page."""
+    form = db.session.scalars(select(AwardForm).filter_by(code="BK-CT-HN")).one()
+    draft = nominations.create(Actor(user("hn.xa")), {
+        "campaign_id": ha_nam.id, "award_form_id": form.id, "nominee_kind": "individual",
+        "category": "individual", "nominee_name": "Trần Văn Bình", "achievement_summary": "Hiến đất.",
+    })
+    assert _chain_on_page(app, "hn.xa", draft) == [
+        ("current", "step", "Huyện Lý Nhân Đang ở cấp này: Dự thảo"),
+        ("later", "", "UBND tỉnh Hà Nam Chưa đến"),
+    ]
+    at_district = _walk_level(step(draft, "hn.xa", "submit"), "huyen")
+    _add_user("hn.admin", "HN", "admin", "HN")
+    # Renamed, the province's appraisal moved from the Sở Nội vụ to the province, a third level.
+    campaign_rules.update_award_form(Actor(user("hn.admin")), form.id, {"levels": [
+        {"name": f"{lv.name} (đổi tên)", "office_unit_id": lv.office_unit_id,
+         "appraising_unit_id": lv.office_unit_id, "council_unit_id": lv.council_unit_id}
+        for lv in form.levels
+    ] + [{"name": "Thủ tướng Chính phủ", "office_unit_id": _unit("HN").id}]})
+    forwarded = step(at_district, "hn.huyen.ct", "forward",
+                     {"submission_number": "45/TTr-UBND", "submission_date": local_today().isoformat()})
+    db.session.commit()
+    today = local_today().strftime("%d/%m/%Y")
+    steps = _chain_on_page(app, "hn.tinh.td", forwarded)
+    assert [s[:2] for s in steps] == [("passed", ""), ("current", "step")]
+    assert steps[0][2].startswith(f"Huyện Lý Nhân Đã chuyển lên cấp trên ngày {today} ")
+    assert steps[1][2] == "UBND tỉnh Hà Nam Đang ở cấp này: Đã trình, chờ thẩm định"
+    page = Browser(app, "hn.tinh.td", password="x").get(f"/nominations/{forwarded.id}")
+    assert page.text("n-level") == "UBND tỉnh Hà Nam"
+    assert page.text("n-holder") == "Chuyên viên Văn phòng Điều phối — Sở Nội vụ tỉnh Hà Nam"
+    # The district's own Giấy khen has one level: no steps.
+    district_form = db.session.scalars(select(AwardForm).filter_by(code="GK-HN-LN")).one()
+    single = nominations.create(Actor(user("hn.xa")), {
+        "campaign_id": ha_nam.id, "award_form_id": district_form.id, "nominee_kind": "individual",
+        "category": "individual", "nominee_name": "Lê Thị Cúc", "achievement_summary": "Hiến đất.",
+    })
+    assert _chain_on_page(app, "hn.xa", single) == []

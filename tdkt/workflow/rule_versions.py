@@ -197,6 +197,17 @@ def level(nomination: Nomination, position: int | None = None) -> Level:
     )
 
 
+def chain(nomination: Nomination) -> list[Level]:
+    """Every level of the nomination's chain as pinned, lowest first."""
+    pinned = _form_rules(nomination)
+    positions = (
+        [lv["position"] for lv in pinned["levels"]]
+        if pinned is not None
+        else [lv.position for lv in nomination.award_form.levels]
+    )
+    return [level(nomination, position) for position in sorted(positions)]
+
+
 def pass_share_percent(nomination: Nomination) -> int:
     pinned = _form_rules(nomination)
     return pinned["pass_share_percent"] if pinned is not None else nomination.award_form.pass_share_percent

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ...forms.base import BaseForm, options
 from ...models import CouncilMeeting, IssuedNumber, Nomination, NumberSeries, User, db
+from ...workflow import rule_versions
 from ...workflow.clock import local_today
 from ...workflow.engine import DECISION_SYMBOL
 from ...workflow.permissions import acting_roles, office_users, visible_meetings
@@ -37,7 +38,7 @@ def _meetings(user: User, nominations: Sequence[Nomination]) -> list:
 
 def proposed_decision_number(nomination: Nomination, year: int) -> int:
     """The number the register would give next; a proposal only: reserving happens on signing."""
-    issuer = nomination.award_form.level(nomination.level).office_unit
+    issuer = rule_versions.level(nomination).office_unit
     where = {"issuer_unit_id": issuer.id, "doc_type": DECISION_SYMBOL, "year": year}
     highest = db.session.scalar(select(func.max(IssuedNumber.number)).filter_by(**where)) or 0
     last = db.session.scalar(select(NumberSeries.last_number).filter_by(**where)) or 0

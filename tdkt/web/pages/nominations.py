@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -14,7 +17,7 @@ from ...forms.nominations import (
     Offer,
 )
 from ...models import AuditEvent, Campaign, Nomination, User, db
-from ...workflow import attestations, duplicate_warnings, quota
+from ...workflow import attestations, duplicate_warnings, quota, rule_versions
 from ...workflow import nominations as service
 from ...workflow.errors import WorkflowError
 from ...workflow.machine import EDITABLE_STATES
@@ -73,6 +76,34 @@ def last_return(events: list[AuditEvent]) -> AuditEvent | None:
     return returns[-1] if returns else None
 
 
+@dataclass
+class ChainStep:
+    level: rule_versions.Level
+    status: str  # "passed", "current" or "later"
+    passed_at: datetime | None = None
+
+
+def chain_steps(n: Nomination) -> list[ChainStep]:
+    """The levels of a chain of several (as pinned at the first submit): those the dossier was
+    forwarded from, each with the moment it was, the one it is at, those above it. Only
+    `forward` raises the level, one at a time, so the k-th forward left level k."""
+    levels = rule_versions.chain(n)
+    if len(levels) < 2:
+        return []
+    forwarded_at = list(db.session.scalars(
+        select(AuditEvent.at)
+        .where(AuditEvent.nomination_id == n.id, AuditEvent.action == "transition", AuditEvent.trigger == "forward")
+        .order_by(AuditEvent.id)
+    ))
+    steps = []
+    for index, level in enumerate(levels):
+        if level.position < n.level:
+            steps.append(ChainStep(level, "passed", forwarded_at[index] if index < len(forwarded_at) else None))
+        else:
+            steps.append(ChainStep(level, "current" if level.position == n.level else "later"))
+    return steps
+
+
 @bp.get("/nominations/<int:nomination_id>")
 def nomination(nomination_id: int):
     user = me()
@@ -88,6 +119,8 @@ def nomination(nomination_id: int):
         can_edit=can_edit(user, n),
         duplicates=duplicate_warnings.name_matches(user, n),
         attested=attestations.lines(n),
+        chain=chain_steps(n),
+        level=rule_versions.level(n),
     )
 
 

@@ -12,7 +12,7 @@ from ...forms.admin import CAPACITY_LABELS, UNIT_KIND_LABELS
 from ...forms.fields import format_vnd
 from ...forms.nominations import GENDER_LABELS, KIND_LABELS, TYPE_LABELS
 from ...models import AuditEvent, Nomination
-from ...workflow import deadlines
+from ...workflow import deadlines, rule_versions
 from ...workflow.audit_query import ACTION_LABELS
 from ...workflow.clock import to_local
 from ...workflow.machine import ROLE_LABELS, STATE_LABELS, TRIGGER_LABELS
@@ -76,7 +76,7 @@ def holder(n: Nomination) -> str:
         return f"{role} — {n.unit.name}"
     if n.assignee is not None and n.state == "in_appraisal":
         return f"{role} — {n.assignee.full_name}"
-    level = n.award_form.level(n.level)
+    level = rule_versions.level(n)  # the chain as pinned at the first submit
     office = {
         "appraiser": level.appraising_unit,
         "council_secretary": level.council_unit,
