@@ -1,27 +1,46 @@
 """Every kind of audit event, written by the real action of a person (a page or an API call,
 or the cron command for the system's own events), with each field of its row checked: time,
 actor, role, unit, address, browser, object, action and details; the chain verifies after each.
+Every administrative operation has its own case too: they share the kind "admin", and the guard
+at the end reads the operations from the app's source.
 
-Kinds written elsewhere with the same care: `file_damaged` and the store's garbage collection
-in test_attachments_integrity.py.
+Kind written elsewhere with the same care: `file_damaged` in test_attachments_integrity.py.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import io
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from test_pages_support import Browser
 
-from tdkt.models import ApiToken, AuditEvent, AwardForm, Unit, User, db
-from tdkt.workflow import auth, calendar
+import tdkt
+from tdkt.models import (
+    ApiToken,
+    AuditEvent,
+    AwardForm,
+    CalendarOverride,
+    Campaign,
+    RuleVersion,
+    Unit,
+    User,
+    db,
+)
+from tdkt.models.documents import DocumentIssuer, DocumentTemplate, LegalBasis
+from tdkt.workflow import attachment_store, auth, calendar
 from tdkt.workflow.audit_query import ACTIONS
 from tdkt.workflow.audit_verify import verify
 from tdkt.workflow.clock import local_today
+from tdkt.workflow.documents.templates import builtin_path
 
 import factories
 from attachments_support import API, pdf, upload
@@ -81,8 +100,8 @@ class Expected:
 class Trail:
     """Where the trail stood before the action under test."""
 
-    def __init__(self, app, api, monkeypatch):
-        self.app, self.api, self.monkeypatch = app, api, monkeypatch
+    def __init__(self, app, api, monkeypatch, tmp_path: Path):
+        self.app, self.api, self.monkeypatch, self.tmp_path = app, api, monkeypatch, tmp_path
         self.frozen_at: datetime | None = None
         self.mark()
 
@@ -107,14 +126,18 @@ class Trail:
 
 CASES: dict[str, Callable[[Trail], Expected]] = {}
 COVERED_ACTIONS = {"file_damaged"}  # test_attachments_integrity.py
+COVERED_ADMIN_OPERATIONS: set[str] = set()
 
 
-def case(action: str):
-    """Register an action's test case; `action` is the kind of event it must leave."""
+def case(action: str, admin_operation: str | None = None):
+    """Register an action's test case; `action` is the kind of event it must leave and, for an
+    "admin" event, `admin_operation` the change it records (see admin_operations_in_the_code)."""
 
     def register(function: Callable[[Trail], Expected]) -> Callable[[Trail], Expected]:
         CASES[function.__name__] = function
         COVERED_ACTIONS.add(action)
+        if admin_operation is not None:
+            COVERED_ADMIN_OPERATIONS.add(admin_operation)
         return function
 
     return register
@@ -336,7 +359,7 @@ def _admin(op: str, object_type: str, object_id: int, unit_id: int, changes=None
                     changes=changes or {})
 
 
-@case("admin")
+@case("admin", "change_password")
 def own_password_changed(t: Trail) -> Expected:
     person = browser(t.app, "xa.vinhtan")
     me = user("xa.vinhtan")
@@ -348,7 +371,7 @@ def own_password_changed(t: Trail) -> Expected:
     return Expected("admin", "xa.vinhtan", None, me.unit_id, "user", me.id, details={"op": "change_password"})
 
 
-@case("admin")
+@case("admin", "create_user")
 def admin_creates_a_user(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     t.mark()
@@ -362,7 +385,7 @@ def admin_creates_a_user(t: Trail) -> Expected:
                   {"username": [None, "xa.laihoa3"], "full_name": [None, "Thạch Thị Mai"]})
 
 
-@case("admin")
+@case("admin", "deactivate_user")
 def admin_deactivates_a_user(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     target = user("vpdp2")
@@ -371,7 +394,7 @@ def admin_deactivates_a_user(t: Trail) -> Expected:
     return _admin("deactivate_user", "user", target.id, target.unit_id, {"active": [True, False]})
 
 
-@case("admin")
+@case("admin", "activate_user")
 def admin_reactivates_a_user(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     target = user("vpdp2")
@@ -381,7 +404,7 @@ def admin_reactivates_a_user(t: Trail) -> Expected:
     return _admin("activate_user", "user", target.id, target.unit_id, {"active": [False, True]})
 
 
-@case("admin")
+@case("admin", "reset_password")
 def admin_resets_a_password(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     target = user("xa.vinhtan")
@@ -390,7 +413,7 @@ def admin_resets_a_password(t: Trail) -> Expected:
     return _admin("reset_password", "user", target.id, target.unit_id)
 
 
-@case("admin")
+@case("admin", "set_assignments")
 def admin_assigns_a_role(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     target = user("vpdp2")
@@ -403,7 +426,7 @@ def admin_assigns_a_role(t: Trail) -> Expected:
                   {"assignments": [before, [*before, "auditor@VC-VHIEP"]]})
 
 
-@case("admin")
+@case("admin", "create_unit")
 def admin_adds_a_unit(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     parent = unit("VC-VTAN")
@@ -414,7 +437,7 @@ def admin_adds_a_unit(t: Trail) -> Expected:
     return _admin("create_unit", "unit", hamlet.id, hamlet.id, {"code": [None, "VC-VTAN-A9"]})
 
 
-@case("admin")
+@case("admin", "set_recognition")
 def admin_records_a_recognition(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     commune = unit("VC-VTAN")
@@ -425,7 +448,7 @@ def admin_records_a_recognition(t: Trail) -> Expected:
     return _admin("set_recognition", "unit", commune.id, commune.id, {"recognized": [False, True]})
 
 
-@case("admin")
+@case("admin", "set_attachment_requirements")
 def admin_sets_the_required_papers(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     form = db.session.get(AwardForm, factories.draft().award_form_id)
@@ -435,6 +458,207 @@ def admin_sets_the_required_papers(t: Trail) -> Expected:
     # Not about one unit: the administrator's own unit stands for where it was done.
     return _admin("set_attachment_requirements", "award_form", form.id, user("admin").unit_id,
                   {"attachment_requirements": [[], ["*:bao_cao_thanh_tich"]]})
+
+
+def _admin_unit() -> int:
+    """Where a change about no one unit was made: the administrator's own unit."""
+    return user("admin").unit_id
+
+
+@case("admin", "add_calendar_override")
+def admin_adds_a_day_off_to_the_calendar(t: Trail) -> Expected:
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post("/admin/calendar", {"day": "2026-12-29", "kind": "day_off", "note": "Nghỉ bù sự kiện của thị xã"})
+    assert page.status == 302, page.errors()
+    row = db.session.scalars(select(CalendarOverride).filter_by(day=date(2026, 12, 29))).one()
+    return _admin("add_calendar_override", "calendar_override", row.id, _admin_unit(),
+                  {"day": [None, "2026-12-29"], "kind": [None, "day_off"], "note": [None, "Nghỉ bù sự kiện của thị xã"]})
+
+
+@case("admin", "remove_calendar_override")
+def admin_removes_a_day_from_the_calendar(t: Trail) -> Expected:
+    person = browser(t.app, "admin")
+    assert person.post("/admin/calendar", {"day": "2026-12-26", "kind": "working_day", "note": "Làm bù"}).status == 302
+    row = db.session.scalars(select(CalendarOverride).filter_by(day=date(2026, 12, 26))).one()
+    t.mark()
+    assert person.post(f"/admin/calendar/{row.id}/delete", {}).status == 302
+    assert db.session.get(CalendarOverride, row.id) is None
+    return _admin("remove_calendar_override", "calendar_override", row.id, _admin_unit(),
+                  {"day": ["2026-12-26", None], "kind": ["working_day", None]})
+
+
+def _latest_rule_version(campaign_id: int) -> int:
+    return db.session.scalar(select(func.max(RuleVersion.number)).where(RuleVersion.campaign_id == campaign_id))
+
+
+@case("admin", "update_campaign")
+def admin_edits_the_campaign_on_the_page(t: Trail) -> Expected:
+    c = factories.campaign()
+    person = browser(t.app, "admin")
+    form = {
+        "name": c.name, "plan_number": "34/KH-UBND", "plan_date": c.plan_date.isoformat() if c.plan_date else "",
+        "period_starts_on": c.period_starts_on.isoformat(), "period_ends_on": c.period_ends_on.isoformat(),
+        "submission_opens_on": c.submission_opens_on.isoformat(), "submission_closes_on": c.submission_closes_on.isoformat(),
+        "appraisal_days": str(c.appraisal_days), "council_days": str(c.council_days),
+        "signature_days": str(c.signature_days), "resubmission_days": str(c.resubmission_days),
+        "award_form_ids": [str(f.id) for f in c.award_forms],
+    }
+    before = c.plan_number
+    t.mark()
+    page = person.post(f"/admin/campaigns/{c.id}", form)
+    assert page.status == 302, page.errors()
+    expected = _admin("update_campaign", "campaign", c.id, c.owner_unit_id, {"plan_number": [before, "34/KH-UBND"]})
+    expected.details["rule_version"] = _latest_rule_version(c.id)
+    return expected
+
+
+@case("admin", "update_pool")
+def admin_edits_a_pool_by_the_api(t: Trail) -> Expected:
+    c = factories.campaign()
+    pool = next(p for p in c.pools if p.code == "VC-VHIEP")
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.patch(f"/api/v1/campaigns/{c.id}/pools/{pool.id}",
+                         json={"limit_individual": 5, "category_limits": {"individual_citizen": 4}})
+    assert answer.status_code == 200, answer.get_json()
+    expected = _admin("update_pool", "pool", pool.id, c.owner_unit_id,
+                      {"limit_individual": [4, 5], "category_limits.individual_citizen": [3, 4]})
+    expected.details |= {"campaign_id": c.id, "rule_version": _latest_rule_version(c.id)}
+    return expected
+
+
+@case("admin", "set_criterion")
+def admin_adds_a_criterion_on_the_page(t: Trail) -> Expected:
+    c = factories.campaign()
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post(f"/admin/campaigns/{c.id}/criteria", {
+        "code": "khong_vi_pham", "kind": "attestation", "name": "Không vi phạm pháp luật trong thời gian thi đua",
+        "category": "", "nominee_type": "", "award_form_id": "", "min_vnd": "",
+    })
+    assert page.status == 302, page.errors()
+    expected = _admin("set_criterion", "campaign", c.id, c.owner_unit_id, {
+        "criteria.khong_vi_pham.kind": [None, "attestation"],
+        "criteria.khong_vi_pham.name": [None, "Không vi phạm pháp luật trong thời gian thi đua"],
+    })
+    expected.details["rule_version"] = _latest_rule_version(c.id)
+    return expected
+
+
+@case("admin", "remove_criterion")
+def admin_removes_a_criterion_by_the_api(t: Trail) -> Expected:
+    c = factories.campaign()
+    citizen = next(cr for cr in c.criteria if cr.code == "min_contribution_citizen")
+    admin = t.api("admin")
+    t.mark()
+    assert admin.delete(f"/api/v1/campaigns/{c.id}/criteria/{citizen.code}").status_code == 204
+    expected = _admin("remove_criterion", "campaign", c.id, c.owner_unit_id, {
+        "criteria.min_contribution_citizen.kind": ["min_contribution", None],
+        "criteria.min_contribution_citizen.min_vnd": [50_000_000, None],
+    })
+    expected.details["rule_version"] = _latest_rule_version(c.id)
+    return expected
+
+
+@case("admin", "update_award_form")
+def admin_edits_an_award_form_by_the_api(t: Trail) -> Expected:
+    c = factories.campaign()
+    form = c.award_forms[0]
+    before = form.pass_share_percent
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.patch(f"/api/v1/award-forms/{form.id}", json={"pass_share_percent": 65})
+    assert answer.status_code == 200, answer.get_json()
+    # Every campaign offering the form gets a new rule version; the first one's unit stands for where.
+    offering = [x for x in db.session.scalars(select(Campaign).order_by(Campaign.id)) if form in x.award_forms]
+    expected = _admin("update_award_form", "award_form", form.id, offering[0].owner_unit_id,
+                      {"pass_share_percent": [before, 65]})
+    expected.details["rule_versions"] = {x.code: _latest_rule_version(x.id) for x in offering}
+    return expected
+
+
+@case("admin", "create_legal_basis")
+def admin_adds_a_legal_basis_on_the_page(t: Trail) -> Expected:
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post("/admin/legal-bases/new", {
+        "code": "QD-HN-2025", "citation": "Quyết định số 12/2025/QĐ-UBND của UBND tỉnh", "position": "40",
+        "valid_from": "2025-01-01", "valid_until": "",
+    })
+    assert page.status == 302, page.errors()
+    row = db.session.scalars(select(LegalBasis).filter_by(code="QD-HN-2025")).one()
+    return _admin("create_legal_basis", "legal_basis", row.id, _admin_unit(),
+                  {"code": [None, "QD-HN-2025"], "valid_from": [None, "2025-01-01"]})
+
+
+@case("admin", "update_legal_basis")
+def admin_ends_a_legal_basis_by_the_api(t: Trail) -> Expected:
+    row = db.session.scalars(select(LegalBasis).where(LegalBasis.valid_until.is_(None)).order_by(LegalBasis.id)).first()
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.patch(f"/api/v1/legal-bases/{row.id}", json={"valid_until": "2030-12-31"})
+    assert answer.status_code == 200, answer.get_json()
+    return _admin("update_legal_basis", "legal_basis", row.id, _admin_unit(), {"valid_until": [None, "2030-12-31"]})
+
+
+@case("admin", "document_template")
+def admin_uploads_a_document_template(t: Trail) -> Expected:
+    person = browser(t.app, "admin")
+    data = builtin_path("giay_khen").read_bytes()
+    t.mark()
+    page = person.post("/admin/document-templates/giay_khen",
+                       [("file", (io.BytesIO(data), "giấy khen.docx")), ("note", "Đổi phông chữ")])
+    assert page.status == 302, page.message()
+    row = db.session.scalars(select(DocumentTemplate).filter_by(kind="giay_khen").order_by(DocumentTemplate.version.desc())).first()
+    return Expected("admin", "admin", "admin", _admin_unit(), "document_template", row.id, details={
+        "kind": "giay_khen", "version": row.version, "sha256": hashlib.sha256(data).hexdigest(), "filename": "giấy khen.docx",
+    })
+
+
+@case("admin", "document_issuer")
+def admin_edits_a_document_issuer(t: Trail) -> Expected:
+    commune = unit("VC-VHIEP")
+    person = browser(t.app, "admin")
+    url = f"/admin/document-issuers/{commune.id}/unit"
+    form = {name: person.get(url).value(name) or "" for name in (
+        "parent_line", "body_lines", "display_name", "abbreviation", "place_name", "authority", "head_title",
+        "head_name", "fund_source")}
+    before = form["head_name"]
+    t.mark()
+    page = person.post(url, form | {"head_name": "Nguyễn Văn Mới"})
+    assert page.status == 302, page.errors()
+    row = db.session.scalars(select(DocumentIssuer).filter_by(unit_id=commune.id, role="unit")).one()
+    return Expected("admin", "admin", "admin", commune.id, "document_issuer", row.id,
+                    details={"role": "unit"}, changes={"head_name": [before, "Nguyễn Văn Mới"]})
+
+
+@case("admin", "certificate_layout")
+def admin_sets_the_certificate_offsets(t: Trail) -> Expected:
+    town = unit("VC")
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post(f"/admin/certificate-layouts/{town.id}", {"offset_x_mm": "2,5", "offset_y_mm": "-1"})
+    assert page.status == 302, page.errors()
+    return Expected("admin", "admin", "admin", town.id, "certificate_layout", town.id,
+                    changes={"offset_x_mm": [0.0, 2.5], "offset_y_mm": [0.0, -1.0]})
+
+
+@case("admin", "attachments_gc")
+def attachments_gc_by_the_command(t: Trail) -> Expected:
+    t.monkeypatch.setitem(t.app.config, "ATTACHMENTS_DIR", str(t.tmp_path / "store"))
+    store = attachment_store.FolderStore(t.tmp_path / "store")
+    left_behind = pdf("tải lên hỏng giữa chừng")
+    with store.receive(io.BytesIO(left_behind), len(left_behind)) as incoming:
+        store.keep(incoming)
+    hours_ago = time.time() - 7200
+    os.utime(store.path_of(incoming.sha256), (hours_ago, hours_ago))
+    t.mark()
+    result = t.app.test_cli_runner().invoke(args=["attachments", "gc", "--delete"])
+    assert result.exit_code == 0, result.output
+    return Expected("admin", None, None, None, "attachment_store", None,
+                    details={"op": "attachments_gc", "removed_sha256": [incoming.sha256], "bytes": len(left_behind)},
+                    ip=None, user_agent="attachments-gc")
 
 
 # --- the system's own events ------------------------------------------------------------------
@@ -479,8 +703,8 @@ def escalation_by_the_sweep(t: Trail) -> Expected:
 
 
 @pytest.fixture
-def trail(app, api, monkeypatch) -> Trail:
-    return Trail(app, api, monkeypatch)
+def trail(app, api, monkeypatch, tmp_path) -> Trail:
+    return Trail(app, api, monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -509,3 +733,51 @@ def test_each_kind_of_event_is_written_whole_by_the_real_action(trail, name):
 def test_every_kind_of_event_has_a_case():
     """A new kind of event (audit_query.ACTIONS) needs its case above."""
     assert set(ACTIONS) == COVERED_ACTIONS
+
+
+def _strings(node: ast.expr) -> list[str] | None:
+    """The string constants an expression can be ('a' if x else 'b' is both); None if it can be
+    anything else (a helper passing its own argument on)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _strings(node.body), _strings(node.orelse)
+        return body + orelse if body is not None and orelse is not None else None
+    return None
+
+
+def admin_operations_in_the_code() -> set[str]:
+    """Every administrative change the app audits, read from its source: the operation passed to
+    an `_record` helper, or the `op` of an "admin" event's details, or, for an event written
+    without one, its object type."""
+    found: set[str] = set()
+    for path in Path(tdkt.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            where = f"{path.relative_to(Path(tdkt.__file__).parent)}:{node.lineno}"
+            if called == "_record":
+                operations = _strings(node.args[1])
+                assert operations is not None, f"{where}: the operation is not spelled out"
+                found.update(operations)
+            elif called == "record" and _strings(node.args[1]) == ["admin"]:
+                keywords = {k.arg: k.value for k in node.keywords}
+                details = keywords.get("details")
+                op = None
+                if isinstance(details, ast.Dict):  # a key of None is a **spread
+                    op = next((v for k, v in zip(details.keys, details.values, strict=True) if k and _strings(k) == ["op"]), None)
+                if op is not None:
+                    if _strings(op) is not None:  # a helper's own call passes its argument on
+                        found.update(_strings(op))
+                    continue
+                object_type = _strings(keywords["object_type"]) if "object_type" in keywords else None
+                assert object_type is not None, f"{where}: an admin event without op or object type"
+                found.update(object_type)
+    return found
+
+
+def test_every_administrative_operation_has_a_case():
+    """A new administrative change (users, units, campaigns, rules, calendar, templates, the
+    file store) needs its case above, through the page, API call or command that makes it."""
+    assert admin_operations_in_the_code() == COVERED_ADMIN_OPERATIONS

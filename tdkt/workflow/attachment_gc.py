@@ -68,7 +68,7 @@ def remove(orphans: Orphans) -> None:
     for path in orphans.paths:
         path.unlink(missing_ok=True)
     audit.record(
-        Actor(None),
+        Actor(None, None, "attachments-gc"),
         "admin",
         object_type="attachment_store",
         details={
