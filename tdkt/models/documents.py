@@ -50,6 +50,22 @@ class LegalBasis(db.Model):
         )
 
 
+class DecisionLegalBasis(db.Model):
+    """A text a signed decision cites, recorded when it is signed: the legal basis in force on
+    its date, worded as it was then, so that an edit afterwards never changes what it cites."""
+
+    __tablename__ = "decision_legal_bases"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    legal_basis_id: Mapped[int] = mapped_column(ForeignKey("legal_bases.id"), primary_key=True)
+    # Order of the "Căn cứ" lines.
+    ordinal: Mapped[int] = mapped_column(Integer)
+    citation: Mapped[str] = mapped_column(Text)
+
+    decision: Mapped[Decision] = relationship()
+    legal_basis: Mapped[LegalBasis] = relationship()
+
+
 class BaseSalary(db.Model):
     """Mức lương cơ sở: reward money is a multiple of the one in force on the decision's day."""
 

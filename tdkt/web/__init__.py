@@ -14,6 +14,7 @@ from .. import config
 from ..models import User, db
 from ..workflow import auth
 from ..workflow import deadlines as _deadlines  # noqa: F401  (connects the deadline receiver)
+from ..workflow import decision_basis as _decision_basis  # noqa: F401  (records a signed decision's legal basis)
 from ..workflow import jobs as _jobs  # noqa: F401  (connects the notification receiver and after-commit hook)
 from .extensions import csrf, limiter, login_manager, migrate
 

@@ -1,4 +1,5 @@
-"""Quyết định khen thưởng: the "Căn cứ" lines in force on the signing day, Điều 1 the award
+"""Quyết định khen thưởng: the "Căn cứ" lines in force on the signing day (as recorded when it
+was signed), Điều 1 the award
 with the list as an annex, Điều 2 the reward money and its source of funds, Điều 3 execution,
 Nơi nhận, and the signature block by the signer's capacity. Before it is signed, the copy for
 signature leaves the number and the day blank."""
@@ -11,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ....models import Campaign, Decision, Nomination, RoleAssignment, Unit, User, db
+from ... import decision_basis
 from ...clock import local_today
 from .. import issuers, legal, money
 from ..formatting import clean, date_words, decimal_text, money_words, place_date
@@ -128,6 +130,14 @@ def _annex_rows(nominations: list[Nomination], rewards: dict[int, money.Reward])
     ]
 
 
+def _basis(facts: Facts, plan_issuer_name: str) -> list[str]:
+    """A signed decision cites the texts recorded when it was signed; a copy for signature
+    those in force today."""
+    if facts.decision_id is None:
+        return legal.citations(facts.reckoned_on, facts.campaign, plan_issuer_name)
+    return [*decision_basis.citations(facts.decision_id), legal.plan_citation(facts.campaign, plan_issuer_name)]
+
+
 def build(facts: Facts) -> common.Draft:
     day = facts.reckoned_on
     issuer = issuers.issuer(facts.issuer_unit, signer=issuers.chairman_signature(facts.signer, facts.capacity))
@@ -150,7 +160,7 @@ def build(facts: Facts) -> common.Draft:
         "award_form": award,
         "award_form_short": common.short_award(award),
         "campaign": common.campaign_phrase(facts.campaign),
-        "basis": legal.citations(day, facts.campaign, owner),
+        "basis": _basis(facts, owner),
         "proposal": _proposal(facts, level),
         "counts": common.counts(collectives, individuals),
         "base_salary": money_text(any_reward.base_salary),
