@@ -11,7 +11,18 @@ import pytest
 from sqlalchemy import func, select
 from test_pages_support import Browser
 
-from tdkt.models import AuditEvent, NominationAttestation, Pool, RoleAssignment, Unit, User, db
+from tdkt.models import (
+    AuditEvent,
+    AwardForm,
+    Nomination,
+    NominationAttestation,
+    Pool,
+    PoolCategory,
+    RoleAssignment,
+    Unit,
+    User,
+    db,
+)
 from tdkt.workflow import nominations
 from tdkt.workflow.auth import hash_password
 from tdkt.workflow.clock import local_today
@@ -45,7 +56,9 @@ def commune_draft(app, monkeypatch):
     hanam = campaign("HN-NTM-2021-2025")
     hanam.submission_opens_on = local_today() - timedelta(days=1)
     hanam.submission_closes_on = local_today() + timedelta(days=30)
-    hanam.pools.append(Pool(code="HN-LN-NT", name="Xã Nhân Thịnh", unit=_unit("HN-LN-NT")))
+    pool = Pool(code="HN-LN-NT", name="Xã Nhân Thịnh", unit=_unit("HN-LN-NT"))
+    pool.categories = [PoolCategory(code="collective_commune", name="Xã", nominee_kind="collective")]
+    hanam.pools.append(pool)
     _add_user("hn.xa", "HN-LN-NT", "proposer")
     _add_user("hn.td", "HN-LN", "appraiser")
     db.session.flush()
@@ -178,3 +191,35 @@ def test_once_submitted_the_answers_are_read_only(app, commune_draft):
     assert "Báo cáo quyết toán 2024" in office_view.text("attestations")
     db.session.expire_all()
     assert _answers(n)[NTM] == (True, "QĐ 1234/QĐ-UBND")
+
+
+def test_the_proposer_chooses_the_award_form_and_sees_its_chain(app, commune_draft):
+    """The form offers the campaign's award forms; a Bằng khen of the province is filed from
+    the browser, and its page shows the two levels and the criteria to answer."""
+    hanam = commune_draft.campaign
+    bang_khen = db.session.scalars(select(AwardForm).filter_by(code="BK-CT-HN")).one()
+    browser = _login(app, "hn.xa")
+    form = browser.get("/nominations/new")
+    assert form.options("award_form_id") == {str(f.id): f.name for f in hanam.award_forms}
+    assert form.value("award_form_id") == str(hanam.award_forms[0].id)
+    data = {
+        "csrf_token": form.value("csrf_token"), "campaign_id": str(hanam.id), "award_form_id": str(bang_khen.id),
+        "pool_id": str(hanam.pools[-1].id), "nominee_kind": "collective", "nominee_type": "collective",
+        "category": "collective_commune", "gender": "", "nominee_name": "Nhân dân và cán bộ xã Nhân Thịnh",
+        "achievement_summary": "Đạt chuẩn nông thôn mới kiểu mẫu năm 2024.",
+    }
+    vinh_chau_form = db.session.scalars(select(AwardForm).filter_by(code="GK-CT-VC")).one()
+    refused = browser.post("/nominations/new", data | {"award_form_id": str(vinh_chau_form.id)})
+    assert refused.status == 422
+    assert refused.errors() == {"award_form_id": "Hình thức khen thưởng không thuộc đợt thi đua này"}
+    created = browser.post("/nominations/new", data)
+    assert created.status == 302
+    # The commune's draft of the fixture, and the one filed here: nothing of the refused form.
+    _, n = db.session.scalars(select(Nomination).filter_by(nominee_name="Nhân dân và cán bộ xã Nhân Thịnh")
+                              .order_by(Nomination.id)).all()
+    assert n.award_form_id == bang_khen.id
+    page = browser.get(f"/nominations/{n.id}")
+    assert [e["attrs"]["data-status"] for e in page.elements if "data-status" in e["attrs"]] == ["current", "later"]
+    assert [e["attrs"]["data-criterion"] for e in page.elements if e["tag"] == "tr" and "data-criterion" in e["attrs"]] == [
+        NTM, NO_DEBT]
+    assert browser.get(f"/nominations/{n.id}/edit").value("award_form_id") == str(bang_khen.id)

@@ -35,6 +35,7 @@ TYPE_LABELS = {
 GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
 # Fields a proposer fills in, in the order of the form; campaign_id is chosen once, at creation.
 EDITABLE = (
+    "award_form_id",
     "pool_id",
     "nominee_kind",
     "nominee_type",
@@ -72,6 +73,7 @@ class Offer:
     """What this proposer may choose: campaigns, the pools its unit may use, their categories."""
 
     campaigns: list[tuple[int, str]]
+    award_forms: list[tuple[int, str, int]]  # (id, name, campaign_id)
     pools: list[tuple[int, str, int]]  # (id, name, campaign_id)
     categories: list[CategoryOption]
 
@@ -79,6 +81,9 @@ class Offer:
 class NominationForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     campaign_id = SelectField(_label("campaign_id"), coerce=optional_int)
+    # The engine checks that the form belongs to the campaign (and picks the campaign's first
+    # when none is sent), so that message comes back on this field.
+    award_form_id = SelectField(_label("award_form_id"), coerce=optional_int, validate_choice=False)
     pool_id = SelectField(_label("pool_id"), coerce=optional_int)
     nominee_kind = RadioField(
         _label("nominee_kind"), choices=options(KIND_LABELS.items()), default="individual",
@@ -104,6 +109,9 @@ class NominationForm(BaseForm):
 
     def offer(self, offer: Offer) -> None:
         self.campaign_id.choices = options(offer.campaigns)
+        self.award_form_id.choices = options(
+            (fid, name, {"data-campaign": str(cid)}) for fid, name, cid in offer.award_forms
+        )
         self.pool_id.choices = options(
             [(pid, name, {"data-campaign": str(cid)}) for pid, name, cid in offer.pools]
             or [("", "— Đợt thi đua không chia nhóm chỉ tiêu —")]

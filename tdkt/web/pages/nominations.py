@@ -140,6 +140,7 @@ def offer_for(user: User, campaigns: list[Campaign], editing: Nomination | None 
                 option.pool_ids.append(pool.id)
     return Offer(
         campaigns=[(c.id, c.name) for c in campaigns],
+        award_forms=[(f.id, f.name, c.id) for c in campaigns for f in c.award_forms],
         pools=pools,
         categories=list(categories.values()) or ([] if categorised else FREE_CATEGORIES),
     )
@@ -162,6 +163,7 @@ def nomination_new():
     if request.method == "GET" and campaigns:
         form.campaign_id.data = campaigns[0].id
         form.pool_id.data = getattr(service.default_pool(campaigns[0], user), "id", None)
+        form.award_form_id.data = campaigns[0].award_forms[0].id if campaigns[0].award_forms else None
     if not form.validate_on_submit():
         return _render_form(form, status=422 if form.errors else 200)
     try:
