@@ -152,6 +152,9 @@ class Api:
     def patch(self, url, **kw):
         return self._call("PATCH", url, **kw)
 
+    def put(self, url, **kw):
+        return self._call("PUT", url, **kw)
+
     def delete(self, url, **kw):
         return self._call("DELETE", url, **kw)
 
