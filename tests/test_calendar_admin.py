@@ -49,6 +49,8 @@ def test_the_year_lists_public_holidays_and_the_make_up_saturday(app):
     assert {"2026-02-16", "2026-02-20", "2026-04-27", "2026-08-31", "2026-09-02"} <= set(holidays)
     assert holidays["2026-04-26"] == ["26/04/2026", "Chủ nhật", "Ngày Giỗ Tổ Hùng Vương"]
     assert holidays["2026-08-22"] == ["22/08/2026", "thứ Bảy", "Làm bù theo thông báo của Chính phủ"]
+    days = [d for d in holidays if d]
+    assert days == sorted(days), "the make-up Saturday sits among the holidays by date"
     assert page.find(id="admin-nav-calendar")
 
 

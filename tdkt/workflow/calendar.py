@@ -114,6 +114,7 @@ def forget() -> None:
 class YearDay:
     day: date
     name: str
+    working: bool = False  # a weekend day worked by the government's notice
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,7 @@ class Year:
     """What the admin's calendar page shows of one year."""
 
     year: int
-    holidays: tuple[YearDay, ...]  # days off by law (the package)
-    make_up_days: tuple[YearDay, ...]  # weekend days worked by the government's notice
+    official: tuple[YearDay, ...]  # by date: days off by law and weekend days worked (the package)
     overrides: tuple[CalendarOverride, ...]  # the admin's own
 
 
@@ -133,8 +133,13 @@ def year_view(year: int) -> Year:
     )
     return Year(
         year,
-        tuple(YearDay(day, name) for day, name in public_holidays(year)),
-        tuple(YearDay(day, "Làm bù theo thông báo của Chính phủ") for day in sorted(weekend_worked) if day.year == year),
+        tuple(
+            sorted(
+                [YearDay(day, name) for day, name in public_holidays(year)]
+                + [YearDay(day, "Làm bù theo thông báo của Chính phủ", True) for day in weekend_worked if day.year == year],
+                key=lambda d: d.day,
+            )
+        ),
         tuple(db.session.scalars(query.order_by(CalendarOverride.day))),
     )
 
