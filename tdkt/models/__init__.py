@@ -6,6 +6,7 @@ from .calendar import CalendarOverride
 from .campaign import (
     AwardForm,
     Campaign,
+    CampaignRound,
     ChainLevel,
     EligibilityCriterion,
     NominationAttestation,
@@ -35,6 +36,7 @@ __all__ = [
     "Base",
     "CalendarOverride",
     "Campaign",
+    "CampaignRound",
     "ChainLevel",
     "CouncilMeeting",
     "CouncilVote",

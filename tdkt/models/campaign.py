@@ -113,6 +113,44 @@ class Campaign(db.Model):
         order_by="(EligibilityCriterion.position, EligibilityCriterion.id)",
         cascade="all, delete-orphan",
     )
+    rounds: Mapped[list[CampaignRound]] = relationship(
+        back_populates="campaign",
+        order_by="(CampaignRound.position, CampaignRound.id)",
+        cascade="all, delete-orphan",
+    )
+
+    def is_open_on(self, day: date) -> bool:
+        """A campaign with rounds takes dossiers only inside a round's window, not between them."""
+        if self.rounds:
+            return any(r.is_open_on(day) for r in self.rounds)
+        return self.submission_opens_on <= day <= self.submission_closes_on
+
+    def round_on(self, day: date) -> CampaignRound | None:
+        """The round a new nomination joins by default: the one taking dossiers on that day,
+        else the latest; None for a campaign without rounds."""
+        if not self.rounds:
+            return None
+        open_now = [r for r in self.rounds if r.is_open_on(day)]
+        return open_now[0] if open_now else max(self.rounds, key=lambda r: (r.submission_closes_on, r.position))
+
+
+class CampaignRound(db.Model):
+    """A review round of a campaign, such as the Hà Nam plan's preliminary review (sơ kết) in
+    2023 and final review (tổng kết) in 2025: each has its own submission window, and a nominee
+    may be proposed once per round, against the round's own quota."""
+
+    __tablename__ = "campaign_rounds"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(255))
+    submission_opens_on: Mapped[date] = mapped_column(Date)
+    submission_closes_on: Mapped[date] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="rounds")
 
     def is_open_on(self, day: date) -> bool:
         return self.submission_opens_on <= day <= self.submission_closes_on

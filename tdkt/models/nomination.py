@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
-from .campaign import AwardForm, Campaign, Pool, RuleVersion
+from .campaign import AwardForm, Campaign, CampaignRound, Pool, RuleVersion
 from .org import Unit, User
 
 
@@ -130,6 +130,8 @@ class Nomination(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    # The campaign's review round, for a campaign that has rounds (chosen at creation).
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_rounds.id"))
     award_form_id: Mapped[int] = mapped_column(ForeignKey("award_forms.id"))
     pool_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -181,6 +183,7 @@ class Nomination(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
+    round: Mapped[CampaignRound | None] = relationship()
     award_form: Mapped[AwardForm] = relationship()
     pool: Mapped[Pool | None] = relationship()
     unit: Mapped[Unit] = relationship()
