@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import Integer, Select, and_, exists, false, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import (
     ChainLevel,
@@ -12,6 +14,7 @@ from ..models import (
     Decision,
     Nomination,
     RoleAssignment,
+    RuleVersion,
     Unit,
     User,
 )
@@ -29,8 +32,8 @@ def _covering(user: User, unit: Unit) -> list[RoleAssignment]:
 
 def acting_roles(user: User, nomination: Nomination) -> set[str]:
     """Roles the user may act in on this nomination: scope covers its unit and, for office roles,
-    the office of the level it is at."""
-    office = nomination.award_form.level(nomination.level).office_unit
+    the office of the level it is at (in the chain as pinned at the first submit)."""
+    office = rule_versions.level(nomination).office_unit
     return {
         a.role
         for a in _covering(user, nomination.unit)
@@ -126,6 +129,35 @@ def visible_units(user: User) -> Select:
     return select(Unit).where(or_(*clauses) if clauses else false())
 
 
+class pinned_office_id(FunctionElement):
+    """SQL: the office unit id of the nomination's current level in its pinned rule snapshot
+    (`rule_versions.level` in SQL), NULL where the snapshot does not hold its award form. The
+    level is found by its position, as in Python; JSON is read differently by each database."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(pinned_office_id, "postgresql")
+def _pinned_office_id_postgresql(element, compiler, **kw):
+    snapshot, award_form_id, position = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        "(SELECT CAST(pinned_level.value ->> 'office_unit_id' AS INTEGER)"
+        f" FROM json_array_elements({snapshot} -> 'award_forms' -> CAST({award_form_id} AS TEXT) -> 'levels')"
+        f" AS pinned_level(value) WHERE CAST(pinned_level.value ->> 'position' AS INTEGER) = {position})"
+    )
+
+
+@compiles(pinned_office_id, "sqlite")
+def _pinned_office_id_sqlite(element, compiler, **kw):
+    snapshot, award_form_id, position = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        "(SELECT json_extract(pinned_level.value, '$.office_unit_id')"
+        f" FROM json_each({snapshot}, '$.award_forms.\"' || {award_form_id} || '\".levels') AS pinned_level"
+        f" WHERE json_extract(pinned_level.value, '$.position') = {position})"
+    )
+
+
 def task_nominations(user: User) -> Select:
     """What waits for one of the user's roles, in scope; in appraisal only the assignee's."""
     office = aliased(Unit)
@@ -146,24 +178,31 @@ def task_nominations(user: User) -> Select:
                 or_(Nomination.state != "in_appraisal", Nomination.assignee_id == user.id),
             )
         clauses.append(clause)
+    # The office of the level it is at, in the chain pinned at the first submit (the live chain
+    # for a nomination without a pin): an admin's later edit of the chain moves no queue.
+    office_id = func.coalesce(
+        pinned_office_id(RuleVersion.snapshot, Nomination.award_form_id, Nomination.level),
+        ChainLevel.office_unit_id,
+    )
     query = (
         select(Nomination)
         .join(Unit, Nomination.unit_id == Unit.id)
-        .join(
+        .outerjoin(RuleVersion, RuleVersion.id == Nomination.rule_version_id)
+        .outerjoin(
             ChainLevel,
             and_(
                 ChainLevel.award_form_id == Nomination.award_form_id,
                 ChainLevel.position == Nomination.level,
             ),
         )
-        .join(office, office.id == ChainLevel.office_unit_id)
+        .join(office, office.id == office_id)
     )
     return query.where(or_(*clauses) if clauses else false())
 
 
 def office_users(role: str, nomination: Nomination) -> Select:
-    """Users holding `role` for the office of the nomination's current level."""
-    office = nomination.award_form.level(nomination.level).office_unit
+    """Users holding `role` for the office of the nomination's current level (as pinned)."""
+    office = rule_versions.level(nomination).office_unit
     ancestors = [office, *office.ancestors()]
     return (
         select(User)

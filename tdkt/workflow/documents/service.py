@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ...models import Decision, Nomination, User, db
 from ...models.documents import DocumentTemplate
 from ...models.org import CAPACITIES
-from .. import audit, nominations
+from .. import audit, nominations, rule_versions
 from ..actor import Actor
 from ..errors import WorkflowError, not_found, validation_failed
 from ..permissions import visible_nominations
@@ -155,11 +155,10 @@ def _unit_letter(user: User, nomination: Nomination) -> to_trinh.Letter:
     the caller may see, or, before it has one, a letter for this nomination alone."""
     submission = nomination.submission
     if submission is None:
-        level = nomination.award_form.level(nomination.level)
-        return to_trinh.letter("unit", [nomination], level)
+        return to_trinh.letter("unit", [nomination], rule_versions.level(nomination))
     query = visible_nominations(user).where(Nomination.submission_id == submission.id)
     related = list(db.session.scalars(query.order_by(Nomination.id)))
-    level = nomination.award_form.level(submission.level)
+    level = rule_versions.level(nomination, submission.level)
     return to_trinh.letter("unit", related, level, submission.unit)
 
 

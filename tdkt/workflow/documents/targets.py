@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...models import Campaign, ChainLevel, CouncilMeeting, Decision, Nomination, Unit, User, db
+from ...models import Campaign, CouncilMeeting, Decision, Nomination, Unit, User, db
+from .. import rule_versions
 from ..errors import WorkflowError, forbidden, not_found, validation_failed
 from ..nominations import campaigns_for
 from ..payload import fits_integer
@@ -36,7 +37,7 @@ class Selection:
     issuer: str
     nominations: list[Nomination]
     unit: Unit | None
-    level: ChainLevel
+    level: rule_versions.Level
 
 
 def nothing_to_list(message: str) -> WorkflowError:
@@ -63,8 +64,9 @@ def _unit(user: User, unit_id: int) -> Unit:
     return unit
 
 
-def _level(nomination: Nomination) -> ChainLevel:
-    return nomination.award_form.level(nomination.level)
+def _level(nomination: Nomination) -> rule_versions.Level:
+    """The level it is at, in the chain pinned at its first submit (the issuers it was sent to)."""
+    return rule_versions.level(nomination)
 
 
 def select_for(
@@ -97,7 +99,7 @@ def select_for(
     # One office issues one letter: a campaign whose nominations sit at several levels of
     # their chains lists those of the first level found.
     level = _level(found[0])
-    chosen = [n for n in found if _level(n).office_unit_id == level.office_unit_id]
+    chosen = [n for n in found if _level(n).office_unit == level.office_unit]
     return Selection(campaign, issuer, chosen, unit, level)
 
 

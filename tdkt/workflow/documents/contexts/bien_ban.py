@@ -4,6 +4,7 @@ nominee, the conclusion; signed by the chair (CHỦ TRÌ) and the secretary (TH�
 from __future__ import annotations
 
 from ....models import CouncilMeeting, Nomination, User, db
+from ... import rule_versions
 from .. import issuers
 from ..formatting import clean, date_words, percent, place_date
 from ..issuers import Signature
@@ -23,11 +24,11 @@ def build(meeting: CouncilMeeting) -> common.Draft:
         raise nothing_to_list("Phiên họp chưa ghi kết quả biểu quyết hồ sơ nào.")
     nominations = [n for n, _ in votes]
     council = issuers.issuer(meeting.council_unit, "council")
-    level = nominations[0].award_form.level(meeting.level)
+    level = rule_versions.level(nominations[0], meeting.level)
     total, present = meeting.members_total, meeting.members_present
     rows, passed = [], []
     for index, (n, votes_for) in enumerate(votes, start=1):
-        ok = votes_for * 100 >= n.award_form.pass_share_percent * total
+        ok = votes_for * 100 >= rule_versions.pass_share_percent(n) * total
         if ok:
             passed.append(n)
         rows.append(
@@ -65,7 +66,7 @@ def build(meeting: CouncilMeeting) -> common.Draft:
         "votes": rows,
         "counts": common.counts(collectives, individuals),
         "award_form": common.award_form_names(nominations),
-        "pass_share": "; ".join(common.percent_text(f.pass_share_percent) for f in common.award_forms(nominations)),
+        "pass_share": common.pass_shares(nominations),
         "proposal_to": common.chairman_of(level.office_unit),
     }
     return common.Draft(

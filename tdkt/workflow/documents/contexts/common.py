@@ -10,6 +10,7 @@ from datetime import date
 from docx.document import Document
 
 from ....models import AwardForm, Campaign, Nomination, Unit
+from ... import rule_versions
 from ...clock import local_today
 from .. import issuers
 from ..formatting import clean, date_words, number_ref, place_date
@@ -153,3 +154,11 @@ def chairman_of(unit: Unit) -> str:
 
 def percent_text(value: int) -> str:
     return f"{value}%"
+
+
+def pass_shares(nominations: Iterable[Nomination]) -> str:
+    """The council's pass share of each award form, as pinned at the nominations' first submit."""
+    seen: dict[int, int] = {}
+    for n in nominations:
+        seen.setdefault(n.award_form_id, rule_versions.pass_share_percent(n))
+    return "; ".join(percent_text(seen[k]) for k in sorted(seen))

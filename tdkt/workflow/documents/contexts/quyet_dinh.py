@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ....models import Campaign, Decision, Nomination, RoleAssignment, Unit, User, db
-from ... import decision_basis
+from ... import decision_basis, rule_versions
 from ...clock import local_today
 from .. import issuers, legal, money
 from ..formatting import clean, date_words, decimal_text, money_words, place_date
@@ -141,7 +141,7 @@ def _basis(facts: Facts, plan_issuer_name: str) -> list[str]:
 def build(facts: Facts) -> common.Draft:
     day = facts.reckoned_on
     issuer = issuers.issuer(facts.issuer_unit, signer=issuers.chairman_signature(facts.signer, facts.capacity))
-    level = facts.nominations[0].award_form.level(facts.nominations[0].level)
+    level = rule_versions.level(facts.nominations[0])
     rewards = {n.id: money.reward_for(n, day) for n in facts.nominations}
     collectives, individuals = common.split(facts.nominations)
     total = sum(r.amount for r in rewards.values())

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ....models import ChainLevel, Nomination, Submission, Unit
+from ....models import Nomination, Submission, Unit
 from ...clock import local_today
+from ...rule_versions import Level
 from .. import issuers
 from ..formatting import clean, date_words
 from ..issuers import Issuer
@@ -48,11 +49,11 @@ class Letter:
         return common.dated_reference("Tờ trình", self.number, self.symbol, self.day)
 
 
-def _appraising(level: ChainLevel) -> Unit:
+def _appraising(level: Level) -> Unit:
     return level.appraising_unit or level.office_unit
 
 
-def _council(level: ChainLevel) -> Unit:
+def _council(level: Level) -> Unit:
     return level.council_unit or level.office_unit
 
 
@@ -63,7 +64,7 @@ def _shared_submission(nominations: list[Nomination]) -> Submission | None:
     return None
 
 
-def letter(kind: str, nominations: list[Nomination], level: ChainLevel, unit: Unit | None = None) -> Letter:
+def letter(kind: str, nominations: list[Nomination], level: Level, unit: Unit | None = None) -> Letter:
     if kind == "unit":
         unit = unit or nominations[0].unit
         return Letter(
@@ -113,7 +114,6 @@ def build(item: Letter) -> common.Draft:
     collectives, individuals = common.split(item.nominations)
     campaign = item.campaign
     owner = common.display_name(campaign.owner_unit)
-    forms = common.award_forms(item.nominations)
     context = common.letterhead_fields(item.issuer, item.number, item.symbol, item.day) | {
         "recipient": item.recipient,
         "issuer_name": item.issuer.display_name,
@@ -125,7 +125,7 @@ def build(item: Letter) -> common.Draft:
         "individuals": rows(individuals),
         "units_count": common.count(len({n.unit_id for n in item.nominations})),
         "meetings": _meetings(item.nominations) or "chưa ghi biên bản",
-        "pass_share": "; ".join(common.percent_text(f.pass_share_percent) for f in forms),
+        "pass_share": common.pass_shares(item.nominations),
     }
     reference = common.reference(item.number, item.symbol) if item.number else "(dự thảo)"
     return common.Draft(
