@@ -10,6 +10,7 @@ from sqlalchemy import select
 from .models import (
     AwardForm,
     Campaign,
+    CampaignRound,
     ChainLevel,
     EligibilityCriterion,
     Pool,
@@ -108,6 +109,14 @@ VINH_CHAU_CONTRIBUTIONS = [
         50_000_000,
     ),
 ]
+# Seed 001, section VI.1: a preliminary review (sơ kết) in 2023 and the final review (tổng kết)
+# in 2025, each taking dossiers in its own window (the plan gives the years; the days are the
+# demo's). code, name, opens, closes
+HA_NAM_ROUNDS = [
+    ("SO-KET-2023", "Sơ kết 2023", date(2023, 3, 1), date(2023, 4, 30)),
+    ("TONG-KET-2025", "Tổng kết 2025", date(2025, 6, 1), date(2025, 10, 31)),
+]
+
 # Seed 001, section V.1: yes/no attestations per subject group (category), with evidence.
 # code, name, category
 HA_NAM_ATTESTATIONS = [
@@ -275,11 +284,25 @@ def seed_ha_nam() -> None:
             owner_unit=_unit("HN"),
             period_starts_on=date(2021, 1, 1),
             period_ends_on=date(2025, 12, 31),
-            submission_opens_on=date(2025, 6, 1),
-            submission_closes_on=date(2025, 10, 31),
+            submission_opens_on=HA_NAM_ROUNDS[0][2],
+            submission_closes_on=HA_NAM_ROUNDS[-1][3],
             award_forms=forms,
         )
     )
+
+
+def seed_rounds() -> None:
+    """The Hà Nam plan's review rounds, added once to a campaign that has none; its overall
+    window then spans them (it stays closed: both rounds are past)."""
+    campaign = db.session.scalars(select(Campaign).filter_by(code="HN-NTM-2021-2025")).one()
+    if campaign.rounds:
+        return
+    campaign.rounds = [
+        CampaignRound(code=code, name=name, submission_opens_on=opens, submission_closes_on=closes, position=i)
+        for i, (code, name, opens, closes) in enumerate(HA_NAM_ROUNDS, start=1)
+    ]
+    campaign.submission_opens_on = min(r.submission_opens_on for r in campaign.rounds)
+    campaign.submission_closes_on = max(r.submission_closes_on for r in campaign.rounds)
 
 
 def seed_criteria() -> None:
@@ -330,6 +353,7 @@ def seed(password: str) -> None:
     seed_vinh_chau(password_hash)
     seed_ha_nam()
     db.session.flush()
+    seed_rounds()
     seed_criteria()
     seed_documents()
     seed_attachment_checklists()

@@ -55,6 +55,15 @@ def campaign(code: str = DEMO_CAMPAIGN) -> Campaign:
     return db.session.scalars(select(Campaign).filter_by(code=code)).one()
 
 
+def open_now(found: Campaign, days_before: int, days_after: int) -> None:
+    """Open a closed fixture campaign around today: its window and, for a campaign with rounds,
+    its latest round's, which new nominations then join."""
+    opens, closes = local_today() - timedelta(days=days_before), local_today() + timedelta(days=days_after)
+    found.submission_opens_on, found.submission_closes_on = opens, closes
+    if found.rounds:
+        found.rounds[-1].submission_opens_on, found.rounds[-1].submission_closes_on = opens, closes
+
+
 _serial = itertools.count(1)
 
 

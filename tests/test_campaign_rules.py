@@ -26,11 +26,10 @@ from tdkt.models import (
 )
 from tdkt.models.documents import LegalBasis
 from tdkt.workflow import attestations, campaign_rules, nominations
-from tdkt.workflow.clock import local_today
 from tdkt.workflow.errors import WorkflowError
 from tdkt.workflow.permissions import can_fire
 
-from factories import actor, campaign, draft, nomination_in, step, user
+from factories import actor, campaign, draft, nomination_in, open_now, step, user
 
 
 def _admin_events(op: str) -> list[AuditEvent]:
@@ -176,8 +175,7 @@ def test_legal_basis_versions_of_one_text_may_not_overlap(app):
 
 def _hanam_pool(category: str) -> Campaign:
     hanam = campaign("HN-NTM-2021-2025")
-    hanam.submission_opens_on = local_today() - timedelta(days=1)
-    hanam.submission_closes_on = local_today() + timedelta(days=30)
+    open_now(hanam, 1, 30)
     commune = db.session.scalars(select(Unit).filter_by(code="HN-LN-NT")).one()
     pool = Pool(code="HN-TEST", name="Thử nghiệm", members=[commune])
     pool.categories = [PoolCategory(code=category, name="Xã", nominee_kind="collective")]

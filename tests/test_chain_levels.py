@@ -17,7 +17,7 @@ from tdkt.workflow.auth import hash_password
 from tdkt.workflow.clock import local_today
 from tdkt.workflow.errors import WorkflowError
 
-from factories import nomination_in, step, user
+from factories import nomination_in, open_now, step, user
 
 
 def _unit(code):
@@ -41,8 +41,7 @@ def _add_user(username, unit_code, role, scope_code, capacity=None):
 def ha_nam(app):
     """Open the Hà Nam campaign and staff both levels of its chain."""
     campaign = db.session.scalars(select(Campaign).filter_by(code="HN-NTM-2021-2025")).one()
-    campaign.submission_opens_on = local_today() - timedelta(days=10)
-    campaign.submission_closes_on = local_today() + timedelta(days=10)
+    open_now(campaign, 10, 10)
     commune = _unit("HN-LN-NT")
     campaign.pools.append(Pool(code="HN-LN-NT", name="Xã Nhân Thịnh", unit=commune))
     _add_user("hn.xa", "HN-LN-NT", "proposer", "HN-LN-NT")

@@ -5,8 +5,6 @@ the answers to everyone who reads it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 from test_pages_support import Browser
@@ -25,10 +23,9 @@ from tdkt.models import (
 )
 from tdkt.workflow import nominations
 from tdkt.workflow.auth import hash_password
-from tdkt.workflow.clock import local_today
 
 from conftest import DEMO_PASSWORD
-from factories import actor, campaign, step
+from factories import actor, campaign, open_now, step
 
 NTM = "xa_ntm_nang_cao_kieu_mau"
 NO_DEBT = "xa_khong_no_dong_xdcb"
@@ -54,8 +51,7 @@ def commune_draft(app, monkeypatch):
     with CSRF protection on as in production."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     hanam = campaign("HN-NTM-2021-2025")
-    hanam.submission_opens_on = local_today() - timedelta(days=1)
-    hanam.submission_closes_on = local_today() + timedelta(days=30)
+    open_now(hanam, 1, 30)
     pool = Pool(code="HN-LN-NT", name="Xã Nhân Thịnh", unit=_unit("HN-LN-NT"))
     pool.categories = [PoolCategory(code="collective_commune", name="Xã", nominee_kind="collective")]
     hanam.pools.append(pool)

@@ -13,7 +13,7 @@ from tdkt.workflow.auth import hash_password
 from tdkt.workflow.clock import local_today
 
 from conftest import DEMO_PASSWORD
-from factories import actor, campaign, nomination_in, step, user
+from factories import actor, campaign, nomination_in, open_now, step, user
 
 
 def fresh(n: Nomination) -> Nomination:
@@ -293,7 +293,7 @@ def test_district_chairman_forwards_to_the_province_from_the_queue(app):
             assignments=[RoleAssignment(role=role, scope_unit=units[scope], capacity="chairman" if role == "signer" else None)],
         ))
     hanam = campaign("HN-NTM-2021-2025")
-    hanam.submission_opens_on, hanam.submission_closes_on = local_today() - timedelta(days=1), local_today() + timedelta(days=9)
+    open_now(hanam, 1, 9)
     hanam.pools.append(Pool(code="HN-LN-NT", name="Xã Nhân Thịnh", unit=units["HN-LN-NT"]))
     form = next(f for f in hanam.award_forms if f.code == "BK-CT-HN")
     n = nominations.create(actor("hn.xa"), {

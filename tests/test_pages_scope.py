@@ -35,7 +35,7 @@ from tdkt.workflow.documents import jobs as document_jobs
 from tdkt.workflow.documents import preview
 from tdkt.workflow.documents import service as document_service
 
-from factories import actor, campaign, nomination_in, step
+from factories import actor, campaign, nomination_in, open_now, step
 
 USERS = [username for username, *_ in demo.USERS]
 ROLES = {username: roles for username, _, _, roles in demo.USERS}
@@ -107,8 +107,7 @@ def _hanam() -> None:
                                                            capacity="chairman" if role == "signer" else None)],
         ))
     hanam = campaign("HN-NTM-2021-2025")
-    hanam.submission_opens_on = local_today() - timedelta(days=1)
-    hanam.submission_closes_on = local_today() + timedelta(days=30)
+    open_now(hanam, 1, 30)
     hanam.pools.append(Pool(code="TEST-HN", name="Thử nghiệm Hà Nam", members=[units["HN-LN-NT"]]))
     db.session.flush()
 

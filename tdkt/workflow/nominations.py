@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..models import Campaign, Nomination, Pool, User, db, utcnow
+from ..models import Campaign, CampaignRound, Nomination, Pool, User, db, utcnow
 from . import audit
 from .actor import Actor
 from .clock import local_today
@@ -25,6 +25,7 @@ TYPES_BY_KIND = {
 
 NOMINATION_FIELDS: dict[str, Field] = {
     "campaign_id": Field(int, "Đợt thi đua", nullable=False),
+    "round_id": Field(int, "Đợt sơ kết, tổng kết"),
     "award_form_id": Field(int, "Hình thức khen thưởng"),
     "pool_id": Field(int, "Nhóm chỉ tiêu"),
     "nominee_kind": Field(str, "Loại đối tượng", choices=NOMINEE_KINDS, nullable=False),
@@ -40,11 +41,14 @@ NOMINATION_FIELDS: dict[str, Field] = {
     "achievement_summary": Field(str, "Tóm tắt thành tích", max_length=20000),
     "contribution_vnd": Field(int, "Giá trị đóng góp (VND)", min_value=0, max_value=10**15),
 }
+# Chosen once, at creation: the round's window is checked at the first submit only, so moving
+# a dossier to another round later would dodge it.
+CREATE_ONLY = ("campaign_id", "round_id")
 PATCH_FIELDS = {"version": Field(int, "Phiên bản", nullable=False, fits_column=False)} | {
-    k: v for k, v in NOMINATION_FIELDS.items() if k != "campaign_id"
+    k: v for k, v in NOMINATION_FIELDS.items() if k not in CREATE_ONLY
 }
 REQUIRED_AT_CREATE = ("campaign_id", "nominee_kind", "category", "nominee_name")
-EDITABLE = tuple(k for k in NOMINATION_FIELDS if k != "campaign_id")
+EDITABLE = tuple(k for k in NOMINATION_FIELDS if k not in CREATE_ONLY)
 
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -70,6 +74,17 @@ def pools_for(campaign: Campaign, user: User) -> list[Pool]:
 def default_pool(campaign: Campaign, user: User) -> Pool | None:
     own = [p for p in campaign.pools if p.unit_id == user.unit_id]
     return (own or pools_for(campaign, user) or [None])[0]
+
+
+def round_for(campaign: Campaign, round_id: int | None) -> CampaignRound | None:
+    """The round a new nomination joins: the one asked for, which must be the campaign's, or
+    by default the round taking dossiers today, else the latest (none without rounds)."""
+    if round_id is None:
+        return campaign.round_on(local_today())
+    found = next((r for r in campaign.rounds if r.id == round_id), None)
+    if found is None:
+        raise validation_failed({"round_id": "Đợt sơ kết, tổng kết không thuộc đợt thi đua này"})
+    return found
 
 
 def _problems_of(nomination: Nomination, user: User) -> dict[str, str]:
@@ -144,6 +159,7 @@ def create(actor: Actor, body: Any) -> Nomination:
         campaign=campaign,
         unit=user.unit,
         created_by=user,
+        round=round_for(campaign, values.get("round_id")),
         award_form_id=values.get("award_form_id") or campaign.award_forms[0].id,
         nominee_type=values.get("nominee_type") or TYPES_BY_KIND[kind][0],
         version=1,
@@ -160,14 +176,10 @@ def create(actor: Actor, body: Any) -> Nomination:
     db.session.add(nomination)
     db.session.flush()
     nomination.code = f"{campaign.code}-{nomination.id:05d}"
-    audit.record(
-        actor,
-        "create",
-        role="proposer",
-        nomination=nomination,
-        to_state="draft",
-        changes={k: [None, _jsonable(getattr(nomination, k))] for k in values if k != "campaign_id"},
-    )
+    changes = {k: [None, _jsonable(getattr(nomination, k))] for k in values if k not in CREATE_ONLY}
+    if nomination.round is not None:
+        changes["round_id"] = [None, nomination.round_id]
+    audit.record(actor, "create", role="proposer", nomination=nomination, to_state="draft", changes=changes)
     db.session.flush()
     return nomination
 
@@ -240,7 +252,7 @@ def _apply(nomination: Nomination, values: dict[str, Any]) -> None:
             nomination.pool = db.session.get(Pool, value) if value is not None else None
             if value is not None and nomination.pool is None:
                 raise validation_failed({"pool_id": "Nhóm chỉ tiêu không tồn tại"})
-        elif name != "campaign_id":
+        elif name not in CREATE_ONLY:
             setattr(nomination, name, value if value != "" else None)
     nomination.search_text = fold(f"{nomination.nominee_name} {nomination.unit.name}")
 

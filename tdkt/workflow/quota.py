@@ -1,6 +1,9 @@
 """Quota use per pool: what GET /api/v1/campaigns/{id}/quota, the campaign page, the proposer's
 home page and the nomination form read. The refusal itself is rules.check at submit, which locks
 the pool row; these numbers only inform and may be stale a moment later.
+
+In a campaign with rounds the limits hold per round (rules._quota), so these pages count the
+slots of one round: the edited nomination's own, else the round a new nomination joins today.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..models import Campaign, Nomination, Pool, PoolCategory, Unit, User, db
+from ..models import Campaign, CampaignRound, Nomination, Pool, PoolCategory, Unit, User, db
+from .clock import local_today
 from .machine import SLOT_STATES
 from .nominations import pools_for
 from .permissions import OFFICE_READERS, visible_units
@@ -53,10 +57,17 @@ def readable_pools(user: User, campaign: Campaign) -> list[Pool]:
     return [p for p in campaign.pools if p.admits(user.unit)]
 
 
+def counted_round(campaign: Campaign, editing: Nomination | None = None) -> CampaignRound | None:
+    """The round whose slots are counted: the edited nomination's, else today's default."""
+    if editing is not None and editing.round is not None:
+        return editing.round
+    return campaign.round_on(local_today())
+
+
 def usage(pools: list[Pool], excluding: Nomination | None = None) -> list[QuotaRow]:
-    """Per pool, in order: a row per category, then the collective and individual totals.
-    A slot is held from submit to the decision; `excluding` leaves one nomination out, as the
-    rules do for the nomination being checked."""
+    """Per pool (all of one campaign), in order: a row per category, then the collective and
+    individual totals. A slot is held from submit to the decision; `excluding` leaves one
+    nomination out, as the rules do for the nomination being checked."""
     if not pools:
         return []
     query = (
@@ -64,6 +75,9 @@ def usage(pools: list[Pool], excluding: Nomination | None = None) -> list[QuotaR
         .where(Nomination.pool_id.in_([p.id for p in pools]), Nomination.state.in_(SLOT_STATES))
         .group_by(Nomination.pool_id, Nomination.category, Nomination.nominee_kind)
     )
+    counted = counted_round(pools[0].campaign, excluding)
+    if counted is not None:
+        query = query.where(Nomination.round_id == counted.id)
     if excluding is not None and excluding.id is not None:
         query = query.where(Nomination.id != excluding.id)
     by_category: Counter = Counter()

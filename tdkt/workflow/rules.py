@@ -7,7 +7,7 @@ eligibility, duplicates, quota — so that a nominee who cannot be awarded never
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ..models import Nomination, NominationAttestation, Pool, db
 from . import attachment_checklist, rule_versions
@@ -60,17 +60,21 @@ def _required_fields(nomination: Nomination) -> None:
 
 
 def _submission_window(nomination: Nomination) -> None:
-    campaign = nomination.campaign
+    """The window of the nomination's round when the campaign has rounds, else the campaign's."""
     today = local_today()
-    if not campaign.is_open_on(today):
-        raise unprocessable(
-            "submission_closed",
-            f"Đợt thi đua nhận hồ sơ từ {campaign.submission_opens_on:%d/%m/%Y} đến "
-            f"{campaign.submission_closes_on:%d/%m/%Y}; hôm nay {today:%d/%m/%Y} ngoài thời hạn.",
-            rule="submission_window",
-            opens_on=campaign.submission_opens_on.isoformat(),
-            closes_on=campaign.submission_closes_on.isoformat(),
-        )
+    window = nomination.round or nomination.campaign
+    if window.is_open_on(today):
+        return
+    who = f"Đợt {nomination.round.name}" if nomination.round else "Đợt thi đua"
+    raise unprocessable(
+        "submission_closed",
+        f"{who} nhận hồ sơ từ {window.submission_opens_on:%d/%m/%Y} đến "
+        f"{window.submission_closes_on:%d/%m/%Y}; hôm nay {today:%d/%m/%Y} ngoài thời hạn.",
+        rule="submission_window",
+        opens_on=window.submission_opens_on.isoformat(),
+        closes_on=window.submission_closes_on.isoformat(),
+        **({"round": nomination.round.code} if nomination.round else {}),
+    )
 
 
 def _recognition(nomination: Nomination) -> None:
@@ -149,11 +153,26 @@ DUPLICATE_COLUMNS = (
 )
 
 
+def same_round(nomination: Nomination) -> ColumnElement[bool]:
+    """Nominations of the nomination's round; of the whole campaign when it has no rounds
+    (their round_id is null, as is the nomination's)."""
+    if nomination.round_id is None:
+        return Nomination.round_id.is_(None)
+    return Nomination.round_id == nomination.round_id
+
+
+def round_words(nomination: Nomination) -> str:
+    """'đợt thi đua', or the round's own name ('đợt Sơ kết 2023') in a campaign with rounds."""
+    return f"đợt {nomination.round.name}" if nomination.round else "đợt thi đua"
+
+
 def competing(nomination: Nomination) -> Select:
     """The other nominations of the campaign round holding or having held a slot: drafts,
-    withdrawn and rejected ones free the nominee."""
+    withdrawn and rejected ones free the nominee. The same person may be proposed again in a
+    later round (the final review after the preliminary one)."""
     return select(*DUPLICATE_COLUMNS).where(
         Nomination.campaign_id == nomination.campaign_id,
+        same_round(nomination),
         Nomination.id != nomination.id,
         Nomination.state.in_(SLOT_STATES),
     )
@@ -188,7 +207,7 @@ def refused_as_duplicates(a, b) -> bool:
 
 
 def _duplicates(nomination: Nomination) -> None:
-    """The same nominee proposed twice in one campaign, under any award form: by CCCD or tax
+    """The same nominee proposed twice in one campaign round, under any award form: by CCCD or tax
     code, or, for individuals, by the folded name with the same birth year."""
     keys = []
     if nomination.id_number:
@@ -203,14 +222,15 @@ def _duplicates(nomination: Nomination) -> None:
     if any(same_number(nomination, other) for other in others):
         raise unprocessable(
             "duplicate_nominee",
-            "Đối tượng này (trùng số CCCD hoặc mã số thuế) đã được đề nghị trong đợt thi đua.",
+            f"Đối tượng này (trùng số CCCD hoặc mã số thuế) đã được đề nghị trong {round_words(nomination)}.",
             rule="duplicate",
             match="id_number_or_tax_code",
         )
     if any(same_name_and_birth_year(nomination, other) for other in others):
         raise unprocessable(
             "duplicate_nominee",
-            f"Đối tượng cùng họ tên và năm sinh {nomination.birth_year} đã được đề nghị trong đợt thi đua. "
+            f"Đối tượng cùng họ tên và năm sinh {nomination.birth_year} đã được đề nghị trong "
+            f"{round_words(nomination)}. "
             "Nếu là hai người khác nhau, cả hai hồ sơ cần ghi số CCCD để phân biệt.",
             rule="duplicate",
             match="name_and_birth_year",
@@ -218,6 +238,8 @@ def _duplicates(nomination: Nomination) -> None:
 
 
 def _quota(nomination: Nomination) -> None:
+    """A pool's limits hold per round in a campaign with rounds: a slot held in the preliminary
+    review leaves the final review's quota whole."""
     # The pool row lock makes two proposers racing for the last slot take turns.
     pool = db.session.scalars(
         select(Pool).where(Pool.id == nomination.pool_id).with_for_update()
@@ -227,6 +249,7 @@ def _quota(nomination: Nomination) -> None:
         .select_from(Nomination)
         .where(
             Nomination.pool_id == pool.id,
+            same_round(nomination),
             Nomination.id != nomination.id,
             Nomination.state.in_(SLOT_STATES),
         )
@@ -238,19 +261,19 @@ def _quota(nomination: Nomination) -> None:
     if category is not None and category_limit is not None:
         used = db.session.scalar(holders.where(Nomination.category == category.code))
         if used >= category_limit:
-            raise _quota_error(owner, pool, category.code, f"suất '{category.name}'", used, category_limit)
+            raise _quota_error(nomination, owner, pool, category.code, f"suất '{category.name}'", used, category_limit)
     limit = limits.limit_for(nomination.nominee_kind)
     if limit is not None:
         used = db.session.scalar(holders.where(Nomination.nominee_kind == nomination.nominee_kind))
         if used >= limit:
             word = KIND_WORDS[nomination.nominee_kind]
-            raise _quota_error(owner, pool, nomination.nominee_kind, f"suất {word}", used, limit)
+            raise _quota_error(nomination, owner, pool, nomination.nominee_kind, f"suất {word}", used, limit)
 
 
-def _quota_error(owner: str, pool: Pool, category: str, what: str, used: int, limit: int):
+def _quota_error(nomination: Nomination, owner: str, pool: Pool, category: str, what: str, used: int, limit: int):
     return unprocessable(
         "quota_exceeded",
-        f"{owner} đã dùng {used}/{limit} {what} của đợt thi đua.",
+        f"{owner} đã dùng {used}/{limit} {what} của {round_words(nomination)}.",
         rule="quota",
         pool=pool.code,
         category=category,
