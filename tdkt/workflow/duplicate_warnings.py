@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..models import Nomination, User, db
 from .machine import SLOT_STATES
 from .permissions import OFFICE_READERS, visible_nominations
-from .rules import DUPLICATE_COLUMNS, refused_as_duplicates, told_apart_by_numbers
+from .rules import DUPLICATE_COLUMNS, refused_as_duplicates, same_round, told_apart_by_numbers
 from .text import fold
 
 
@@ -30,7 +30,7 @@ def possible_duplicate(a, b) -> bool:
 
 
 def name_matches(viewer: User, nomination: Nomination) -> list[Nomination]:
-    """The other nominations holding or having held a slot in this campaign that may be the
+    """The other nominations holding or having held a slot in this campaign round that may be the
     same nominee, among those the viewer may read."""
     if nomination.state not in SLOT_STATES or not viewer.roles() & OFFICE_READERS:
         return []
@@ -39,6 +39,7 @@ def name_matches(viewer: User, nomination: Nomination) -> list[Nomination]:
         .with_only_columns(*DUPLICATE_COLUMNS)
         .where(
             Nomination.campaign_id == nomination.campaign_id,
+            same_round(nomination),
             Nomination.id != nomination.id,
             Nomination.nominee_kind == nomination.nominee_kind,
             Nomination.state.in_(SLOT_STATES),
