@@ -48,3 +48,28 @@ def test_council_votes_in_odd_digits_are_refused(app):
     ])
     assert page.status == 422
     assert "Số phiếu phải là số nguyên không âm" in page.rows("results")[0]["text"]
+
+
+def test_ids_beyond_the_columns_in_any_page_route_are_404(app):
+    """Generated from app.url_map: the router refuses an id no INTEGER column can hold, so no
+    view ever hands it to the database driver."""
+    browser = Browser(app, "admin")
+    rules = [r for r in app.url_map.iter_rules() if "<int:" in r.rule and not r.rule.startswith("/api/")]
+    assert len(rules) >= 20
+    for rule in rules:
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(2**31)).replace(f"<{name}>", "x")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            page = browser.get(url) if method == "GET" else browser.post(url, {})
+            assert page.status == 404, (method, url, page.status)
+
+
+@pytest.mark.parametrize(
+    ("number", "routed"),
+    [(0, True), (999_999_999, True), (2_147_483_639, True), (2**31 - 1, True), (2**31, False),
+     (2_147_483_650, False), (2_200_000_000, False), (9_999_999_999, False), (10**20, False)],
+)
+def test_the_router_takes_exactly_the_integer_columns_range(app, number, routed):
+    adapter = app.url_map.bind("localhost")
+    assert adapter.test(f"/decisions/{number}", method="GET") is routed

@@ -10,7 +10,6 @@ from ...models import Campaign, db
 from ...workflow import quota
 from ...workflow.errors import not_found
 from ...workflow.nominations import campaigns_for
-from ...workflow.payload import fits_integer
 from . import bp, me
 
 
@@ -28,7 +27,7 @@ def _chart(rows: list[quota.QuotaRow]) -> list[dict]:
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
     user = me()
-    found = db.session.get(Campaign, campaign_id) if fits_integer(campaign_id) else None
+    found = db.session.get(Campaign, campaign_id)
     if found is None or found not in campaigns_for(user):
         raise not_found("Đợt thi đua")
     rows = quota.usage(quota.readable_pools(user, found))
