@@ -17,7 +17,7 @@ from sqlalchemy import select
 from test_pages_support import Browser, visible_text
 
 from tdkt.models import AuditEvent, db
-from tdkt.workflow import attachment_store, attachments
+from tdkt.workflow import attachment_gc, attachment_store, attachments
 from tdkt.workflow.attachment_checklist import KIND_LABELS
 from tdkt.workflow.audit_verify import verify
 
@@ -144,6 +144,17 @@ def _keep(store: attachment_store.FolderStore, content: bytes, age_seconds: int)
     then = time.time() - age_seconds
     os.utime(path, (then, then))
     return path
+
+
+def test_gc_spares_a_file_uploaded_again_between_listing_and_removal(app, store):
+    content = pdf("tải lại")
+    path = _keep(store, content, age_seconds=7200)
+    orphans = attachment_gc.find()
+    assert orphans.stored == [path]
+    _keep(store, content, age_seconds=0)  # the same bytes, uploaded again meanwhile
+    removed = attachment_gc.remove(orphans)
+    assert path.exists() and removed.paths == []
+    assert events("admin")[-1].details["removed_sha256"] == []
 
 
 def test_gc_lists_then_removes_only_old_files_no_row_refers_to(app, api, store):

@@ -29,6 +29,7 @@ DEFAULT_GRACE = timedelta(hours=1)
 
 @dataclass
 class Orphans:
+    cutoff: float
     stored: list[Path] = field(default_factory=list)
     unfinished: list[Path] = field(default_factory=list)
     size: int = 0
@@ -51,34 +52,42 @@ def _size_if_older(path: Path, cutoff: float) -> int | None:
 def find(grace: timedelta = DEFAULT_GRACE) -> Orphans:
     store = attachment_store.current()
     referenced = set(db.session.scalars(select(Attachment.sha256).distinct()))
-    cutoff = time.time() - grace.total_seconds()
-    found = Orphans()
+    found = Orphans(cutoff=time.time() - grace.total_seconds())
     candidates = [(found.stored, p) for p in store.stored() if p.name not in referenced]
     candidates += [(found.unfinished, p) for p in store.unfinished_uploads()]
     for kind, path in candidates:
-        size = _size_if_older(path, cutoff)
+        size = _size_if_older(path, found.cutoff)
         if size is not None:
             kind.append(path)
             found.size += size
     return found
 
 
-def remove(orphans: Orphans) -> None:
-    """Delete the files and record what went, as one "admin" event of the system."""
-    for path in orphans.paths:
-        path.unlink(missing_ok=True)
+def remove(orphans: Orphans) -> Orphans:
+    """Delete the files still orphaned and record what went, as one "admin" event of the
+    system; returns what was removed."""
+    removed = Orphans(cutoff=orphans.cutoff)
+    for kind, paths in ((removed.stored, orphans.stored), (removed.unfinished, orphans.unfinished)):
+        for path in paths:
+            # The same bytes uploaded again since find() land on the same path, freshly written.
+            size = _size_if_older(path, orphans.cutoff)
+            if size is not None:
+                path.unlink(missing_ok=True)
+                kind.append(path)
+                removed.size += size
     audit.record(
         Actor(None, None, "attachments-gc"),
         "admin",
         object_type="attachment_store",
         details={
             "op": "attachments_gc",
-            "removed_sha256": sorted(p.name for p in orphans.stored),
-            "unfinished_uploads": len(orphans.unfinished),
-            "bytes": orphans.size,
+            "removed_sha256": sorted(p.name for p in removed.stored),
+            "unfinished_uploads": len(removed.unfinished),
+            "bytes": removed.size,
         },
     )
     db.session.flush()
+    return removed
 
 
 def register_cli(app: Flask) -> None:
@@ -104,8 +113,8 @@ def register_cli(app: Flask) -> None:
         if not orphans.paths:
             click.echo("Không có tệp nào thừa trong kho.")
         elif delete:
-            remove(orphans)
+            removed = remove(orphans)
             db.session.commit()
-            click.echo(f"Đã xóa {total} không thuộc hồ sơ nào.")
+            click.echo(f"Đã xóa {len(removed.paths)} tệp ({size_words(removed.size)}) không thuộc hồ sơ nào.")
         else:
             click.echo(f"Có {total} không thuộc hồ sơ nào; chạy lại với --delete để xóa.")
