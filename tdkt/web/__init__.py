@@ -78,7 +78,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, errors
     from .api import bp as api_bp
-    from .api import campaign_rules as _campaign_rules_api  # noqa: F401  (routes register on api_bp)
     from .pages import bp as pages_bp
 
     app.register_blueprint(api_bp)

@@ -43,4 +43,14 @@ def commit():
     db.session.commit()
 
 
-from . import attachments, audit_chain, documents, misc, nominations, openapi, outbox, workdays  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    attachments,
+    audit_chain,
+    campaign_rules,
+    documents,
+    misc,
+    nominations,
+    openapi,
+    outbox,
+    workdays,
+)
