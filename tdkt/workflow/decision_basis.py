@@ -35,10 +35,15 @@ def on_transition(firing, *, from_state: str, now: datetime) -> None:
         db.session.add(DecisionLegalBasis(decision=decision, legal_basis=row, ordinal=ordinal, citation=row.citation))
 
 
-def citations(decision_id: int) -> list[str]:
-    """The "Căn cứ" texts of a signed decision, in order, as recorded when it was signed."""
+def recorded(decision_id: int) -> list[DecisionLegalBasis]:
+    """The legal basis a signed decision cites, in the order of its "Căn cứ" lines."""
     return list(db.session.scalars(
-        select(DecisionLegalBasis.citation)
+        select(DecisionLegalBasis)
         .where(DecisionLegalBasis.decision_id == decision_id)
         .order_by(DecisionLegalBasis.ordinal)
     ))
+
+
+def citations(decision_id: int) -> list[str]:
+    """The "Căn cứ" texts of a signed decision, in order, as recorded when it was signed."""
+    return [row.citation for row in recorded(decision_id)]
