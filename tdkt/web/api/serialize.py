@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ...models import (
     AuditEvent,
     Campaign,
+    CampaignRound,
     CouncilMeeting,
     Decision,
     Nomination,
@@ -15,7 +16,7 @@ from ...models import (
     Unit,
     User,
 )
-from ...workflow import deadlines, permissions
+from ...workflow import deadlines, decision_basis, permissions
 from ...workflow.clock import local_today, to_local
 from ...workflow.machine import STATE_LABELS
 
@@ -104,6 +105,18 @@ def campaign(c: Campaign) -> dict:
         "submission_opens_on": day(c.submission_opens_on),
         "submission_closes_on": day(c.submission_closes_on),
         "pools": [pool(p) for p in c.pools],
+        "rounds": [campaign_round(r) for r in c.rounds],
+    }
+
+
+def campaign_round(r: CampaignRound) -> dict:
+    return {
+        "id": r.id,
+        "code": r.code,
+        "name": r.name,
+        "submission_opens_on": day(r.submission_opens_on),
+        "submission_closes_on": day(r.submission_closes_on),
+        "open": r.is_open_on(local_today()),
     }
 
 
@@ -116,6 +129,8 @@ def nomination(n: Nomination, viewer: User) -> dict:
         "id": n.id,
         "code": n.code,
         "campaign_id": n.campaign_id,
+        "round_id": n.round_id,
+        "round": {"id": n.round.id, "code": n.round.code, "name": n.round.name} if n.round else None,
         "award_form_id": n.award_form_id,
         "pool_id": n.pool_id,
         "unit": unit_ref(n.unit),
@@ -180,6 +195,16 @@ def decision(d: Decision) -> dict:
         "recorded_by": user_ref(d.recorded_by),
         "campaign_id": d.campaign_id,
         "nomination_ids": [n.id for n in d.nominations],
+        # The texts cited as recorded at signing; the validity is the legal basis version's.
+        "legal_bases": [
+            {
+                "code": row.legal_basis.code,
+                "citation": row.citation,
+                "valid_from": day(row.legal_basis.valid_from),
+                "valid_until": day(row.legal_basis.valid_until),
+            }
+            for row in decision_basis.recorded(d.id)
+        ],
     }
 
 
