@@ -201,6 +201,8 @@ def nomination_schema() -> Schema:
             "id": INTEGER,
             "code": col("code", STRING),
             "campaign_id": col("campaign_id", INTEGER),
+            "round_id": col("round_id", INTEGER),
+            "round": nullable(ref("RoundRef")),
             "unit": ref("UnitRef"),
             **{name: editable(name) for name in EDITABLE},
             "state": col("state", enum(STATES)),
@@ -355,8 +357,24 @@ def component_schemas() -> dict[str, Schema]:
                 "submission_opens_on": DAY,
                 "submission_closes_on": DAY,
                 "pools": {"type": "array", "items": ref("Pool")},
+                "rounds": {
+                    "type": "array",
+                    "items": ref("CampaignRound"),
+                    "description": "review rounds, each with its own window; empty for a campaign without rounds",
+                },
             }
         ),
+        "CampaignRound": obj(
+            {
+                "id": INTEGER,
+                "code": STRING,
+                "name": STRING,
+                "submission_opens_on": DAY,
+                "submission_closes_on": DAY,
+                "open": BOOLEAN,
+            }
+        ),
+        "RoundRef": obj({"id": INTEGER, "code": STRING, "name": STRING}),
         "Quota": obj(
             {
                 "items": {
@@ -412,6 +430,12 @@ def component_schemas() -> dict[str, Schema]:
                 "recorded_by": ref("UserRef"),
                 "campaign_id": INTEGER,
                 "nomination_ids": {"type": "array", "items": INTEGER},
+                "legal_bases": {
+                    "type": "array",
+                    "items": obj(
+                        {"code": STRING, "citation": STRING, "valid_from": nullable(DAY), "valid_until": nullable(DAY)}
+                    ),
+                },
             }
         ),
         "CouncilMeeting": obj(
