@@ -73,6 +73,7 @@ class Offer:
     """What this proposer may choose: campaigns, the pools its unit may use, their categories."""
 
     campaigns: list[tuple[int, str]]
+    rounds: list[tuple[int, str, int]]  # (id, label, campaign_id), for campaigns with rounds
     award_forms: list[tuple[int, str, int]]  # (id, name, campaign_id)
     pools: list[tuple[int, str, int]]  # (id, name, campaign_id)
     categories: list[CategoryOption]
@@ -81,6 +82,8 @@ class Offer:
 class NominationForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     campaign_id = SelectField(_label("campaign_id"), coerce=optional_int)
+    # Offered only for campaigns with rounds; the engine checks the round is the campaign's.
+    round_id = SelectField(_label("round_id"), coerce=optional_int, validate_choice=False)
     # The engine checks that the form belongs to the campaign (and picks the campaign's first
     # when none is sent), so that message comes back on this field.
     award_form_id = SelectField(_label("award_form_id"), coerce=optional_int, validate_choice=False)
@@ -109,6 +112,10 @@ class NominationForm(BaseForm):
 
     def offer(self, offer: Offer) -> None:
         self.campaign_id.choices = options(offer.campaigns)
+        self.round_id.choices = options(
+            [("", "— Đợt đang nhận hồ sơ, nếu không thì đợt gần nhất —")]
+            + [(rid, label, {"data-campaign": str(cid)}) for rid, label, cid in offer.rounds]
+        )
         self.award_form_id.choices = options(
             (fid, name, {"data-campaign": str(cid)}) for fid, name, cid in offer.award_forms
         )

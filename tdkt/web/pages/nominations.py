@@ -19,6 +19,7 @@ from ...forms.nominations import (
 from ...models import AuditEvent, Campaign, Nomination, User, db
 from ...workflow import attestations, duplicate_warnings, quota, rule_versions
 from ...workflow import nominations as service
+from ...workflow.clock import local_today
 from ...workflow.errors import WorkflowError
 from ...workflow.machine import EDITABLE_STATES
 from ...workflow.permissions import (
@@ -140,6 +141,11 @@ def offer_for(user: User, campaigns: list[Campaign], editing: Nomination | None 
                 option.pool_ids.append(pool.id)
     return Offer(
         campaigns=[(c.id, c.name) for c in campaigns],
+        rounds=[
+            (r.id, f"{r.name} (nhận hồ sơ {r.submission_opens_on:%d/%m/%Y} – {r.submission_closes_on:%d/%m/%Y})", c.id)
+            for c in campaigns
+            for r in c.rounds
+        ],
         award_forms=[(f.id, f.name, c.id) for c in campaigns for f in c.award_forms],
         pools=pools,
         categories=list(categories.values()) or ([] if categorised else FREE_CATEGORIES),
@@ -158,16 +164,22 @@ def nomination_new():
         abort(403)
     campaigns = service.campaigns_for(user)
     form = NominationForm()
-    form.offer(offer_for(user, campaigns))
+    offer = offer_for(user, campaigns)
+    form.offer(offer)
     del form.version  # a new nomination has none yet
+    if not offer.rounds:
+        del form.round_id
     if request.method == "GET" and campaigns:
         form.campaign_id.data = campaigns[0].id
+        if offer.rounds:
+            form.round_id.data = getattr(campaigns[0].round_on(local_today()), "id", None)
         form.pool_id.data = getattr(service.default_pool(campaigns[0], user), "id", None)
         form.award_form_id.data = campaigns[0].award_forms[0].id if campaigns[0].award_forms else None
     if not form.validate_on_submit():
         return _render_form(form, status=422 if form.errors else 200)
     try:
-        created = service.create(actor(), body_of(form, ("campaign_id", *EDITABLE)))
+        chosen_once = ("campaign_id", "round_id") if offer.rounds else ("campaign_id",)
+        created = service.create(actor(), body_of(form, (*chosen_once, *EDITABLE)))
         commit()
     except WorkflowError as exc:
         rollback()
@@ -204,7 +216,7 @@ def nomination_edit(nomination_id: int):
     user, n = editable(nomination_id)
     form = NominationForm(obj=n)
     form.offer(offer_for(user, [n.campaign], editing=n))
-    del form.campaign_id  # chosen once, at creation
+    del form.campaign_id, form.round_id  # chosen once, at creation
     returned_by = last_return(history(user, n)[0]) if n.state == "returned" else None
     if not form.validate_on_submit():
         return _render_form(form, n=n, status=422 if form.errors else 200, returned_by=returned_by)
