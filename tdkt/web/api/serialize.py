@@ -16,7 +16,7 @@ from ...models import (
     Unit,
     User,
 )
-from ...workflow import deadlines, permissions
+from ...workflow import deadlines, decision_basis, permissions
 from ...workflow.clock import local_today, to_local
 from ...workflow.machine import STATE_LABELS
 
@@ -195,6 +195,16 @@ def decision(d: Decision) -> dict:
         "recorded_by": user_ref(d.recorded_by),
         "campaign_id": d.campaign_id,
         "nomination_ids": [n.id for n in d.nominations],
+        # The texts cited as recorded at signing; the validity is the legal basis version's.
+        "legal_bases": [
+            {
+                "code": row.legal_basis.code,
+                "citation": row.citation,
+                "valid_from": day(row.legal_basis.valid_from),
+                "valid_until": day(row.legal_basis.valid_until),
+            }
+            for row in decision_basis.recorded(d.id)
+        ],
     }
 
 

@@ -430,6 +430,12 @@ def component_schemas() -> dict[str, Schema]:
                 "recorded_by": ref("UserRef"),
                 "campaign_id": INTEGER,
                 "nomination_ids": {"type": "array", "items": INTEGER},
+                "legal_bases": {
+                    "type": "array",
+                    "items": obj(
+                        {"code": STRING, "citation": STRING, "valid_from": nullable(DAY), "valid_until": nullable(DAY)}
+                    ),
+                },
             }
         ),
         "CouncilMeeting": obj(
