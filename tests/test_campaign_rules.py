@@ -13,6 +13,7 @@ from test_pages_support import Browser
 from tdkt import demo
 from tdkt.models import (
     AuditEvent,
+    CalendarOverride,
     Campaign,
     EligibilityCriterion,
     NominationAttestation,
@@ -25,10 +26,13 @@ from tdkt.models import (
     db,
 )
 from tdkt.models.documents import LegalBasis
-from tdkt.workflow import attestations, campaign_rules, nominations
+from tdkt.workflow import attestations, calendar, campaign_rules, nominations
+from tdkt.workflow.auth import hash_password
+from tdkt.workflow.campaign_rules import campaign_facts, criterion_facts
 from tdkt.workflow.errors import WorkflowError
 from tdkt.workflow.permissions import can_fire
 
+from conftest import DEMO_PASSWORD, Api
 from factories import actor, campaign, draft, nomination_in, open_now, step, user
 
 
@@ -284,3 +288,122 @@ def test_seed_demo_is_idempotent(app):
         "min_contribution_household": 50_000_000,
         "min_contribution_organisation": 50_000_000,
     }
+
+
+# --- scope: an admin edits only the rules of its own tree; what every unit shares, only the top ---
+
+
+def _add_admin(username: str, scope_code: str) -> None:
+    scope = db.session.scalars(select(Unit).filter_by(code=scope_code)).one()
+    db.session.add(User(
+        username=username, full_name=username, email=f"{username}@vc.invalid", unit=scope,
+        password_hash=hash_password(DEMO_PASSWORD), assignments=[RoleAssignment(role="admin", scope_unit=scope)],
+    ))
+    db.session.commit()
+
+
+def _rules_state() -> tuple:
+    """Everything the refused calls below could have changed."""
+    c = campaign()
+    return (
+        campaign_facts(c), [campaign_rules.pool_facts(p) for p in c.pools], [criterion_facts(x) for x in c.criteria],
+        [campaign_rules.award_form_facts(f) for f in c.award_forms],
+        db.session.scalar(select(func.count()).select_from(LegalBasis)),
+        db.session.scalar(select(func.count()).select_from(CalendarOverride)),
+        db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(action="admin")),
+    )
+
+
+def _api_calls(c: Campaign, form_id: int, legal_id: int) -> list[tuple[str, str, dict | None, int]]:
+    calls = [
+        ("GET", f"/campaigns/{c.id}/rules", None, 404),
+        ("PATCH", f"/campaigns/{c.id}", {"appraisal_days": 60}, 404),
+        ("PUT", f"/campaigns/{c.id}/criteria/moi", {"kind": "attestation", "name": "Tiêu chí mới"}, 404),
+        ("DELETE", f"/campaigns/{c.id}/criteria/{c.criteria[0].code}", None, 404),
+        ("PATCH", f"/award-forms/{form_id}", {"pass_share_percent": 1}, 404),
+        ("GET", "/legal-bases", None, 403),
+        ("POST", "/legal-bases", {"code": "X", "citation": "Luật X", "position": 9}, 403),
+        ("PATCH", f"/legal-bases/{legal_id}", {"citation": "Luật Y"}, 403),
+    ]
+    # Every pool, the commune's own included: the town's campaign is not the commune's to change.
+    calls += [("PATCH", f"/campaigns/{c.id}/pools/{p.id}", {"limit_collective": 9999}, 404) for p in c.pools]
+    return calls
+
+
+def _page_calls(c: Campaign, form_id: int, legal_id: int, override_id: int) -> list[tuple[str, str, dict, int]]:
+    pool = c.pools[0]
+    return [
+        ("GET", f"/admin/campaigns/{c.id}", {}, 404),
+        ("POST", f"/admin/campaigns/{c.id}", _campaign_form(c, appraisal_days="60"), 404),
+        ("POST", f"/admin/campaigns/{c.id}/pools/{pool.id}", {"name": pool.name, "limit_collective": "9999"}, 404),
+        ("POST", f"/admin/campaigns/{c.id}/criteria", {"code": "moi", "kind": "attestation", "name": "Mới"}, 404),
+        ("POST", f"/admin/campaigns/{c.id}/criteria/{c.criteria[0].code}/delete", {}, 404),
+        ("GET", f"/admin/award-forms/{form_id}", {}, 404),
+        ("POST", f"/admin/award-forms/{form_id}", {"name": "X", "pass_share_percent": "1"}, 404),
+        ("GET", f"/admin/award-forms/{form_id}/attachments", {}, 404),
+        ("GET", "/admin/legal-bases", {}, 403),
+        ("GET", "/admin/legal-bases/new", {}, 403),
+        ("POST", "/admin/legal-bases/new", {"code": "X", "citation": "Luật X", "position": "9"}, 403),
+        ("GET", f"/admin/legal-bases/{legal_id}", {}, 403),
+        ("POST", f"/admin/legal-bases/{legal_id}", {"code": "X", "citation": "Luật Y", "position": "9"}, 403),
+        ("GET", "/admin/calendar", {}, 403),
+        ("POST", "/admin/calendar", {"day": "2026-12-30", "kind": "day_off", "note": "Nghỉ"}, 403),
+        ("POST", f"/admin/calendar/{override_id}/delete", {}, 403),
+    ]
+
+
+def test_a_commune_admin_changes_none_of_the_towns_rules_nor_what_every_unit_shares(app, client):
+    """An admin of Xã Vĩnh Hiệp: the town's campaign, its pools (the commune's own too), its award
+    forms do not exist for it (404); the legal basis and the calendar are the province's (403)."""
+    _add_admin("qt.vinhhiep", "VC-VHIEP")
+    calendar.add_override(actor("admin"), {"day": "2026-12-31", "kind": "day_off", "note": "Nghỉ bù"})
+    db.session.commit()
+    c = campaign()
+    form_id = c.award_forms[0].id
+    legal_id = db.session.scalars(select(LegalBasis.id)).first()
+    override_id = db.session.scalars(select(CalendarOverride.id)).one()
+    before = _rules_state()
+    commune = Api(client, "qt.vinhhiep")
+    failures = []
+    for method, url, body, status in _api_calls(c, form_id, legal_id):
+        response = commune._call(method, f"/api/v1{url}", json=body)
+        if response.status_code != status:
+            failures.append((method, url, response.status_code))
+        elif status == 403:
+            assert "chỉ quản trị cấp tỉnh" in response.get_json()["error"]["message"]
+    assert commune.get("/api/v1/award-forms").get_json()["items"] == []
+    browser = Browser(app, "qt.vinhhiep")
+    for method, url, data, status in _page_calls(c, form_id, legal_id, override_id):
+        page = browser.get(url) if method == "GET" else browser.post(url, data)
+        if page.status != status:
+            failures.append((method, url, page.status))
+    listed = browser.get("/admin/campaigns")
+    assert listed.status == 200 and not listed.find(**{"data-campaign-id": str(c.id)})
+    assert browser.get("/admin/award-forms").find(href=f"/admin/award-forms/{form_id}") == []
+    assert failures == []
+    db.session.expire_all()
+    assert _rules_state() == before
+
+
+def test_the_town_admin_keeps_the_towns_rules_but_not_the_provinces(app, client):
+    """An admin of Thị xã Vĩnh Châu edits the town's campaign and its pools; not a pool of a unit
+    outside its scope, and not the legal basis every unit shares."""
+    _add_admin("qt.vinhchau", "VC")
+    c = campaign()
+    town = Api(client, "qt.vinhchau")
+    assert town.patch(f"/api/v1/campaigns/{c.id}", json={"appraisal_days": 12}).status_code == 200
+    own = next(p for p in c.pools if p.code == "VC-VHIEP")
+    assert town.patch(f"/api/v1/campaigns/{c.id}/pools/{own.id}", json={"limit_collective": 5}).status_code == 200
+    elsewhere = Pool(code="HN-LN-NT-X", name="Xã Nhân Thịnh", unit=db.session.scalars(
+        select(Unit).filter_by(code="HN-LN-NT")).one())
+    c.pools.append(elsewhere)
+    db.session.commit()
+    response = town.patch(f"/api/v1/campaigns/{c.id}/pools/{elsewhere.id}", json={"limit_collective": 9999})
+    assert response.status_code == 404, response.get_json()
+    response = town.post("/api/v1/legal-bases", json={"code": "X", "citation": "Luật X", "position": 9})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["message"] == (
+        "Văn bản căn cứ dùng chung cho mọi đơn vị; chỉ quản trị cấp tỉnh được quản lý."
+    )
+    db.session.expire_all()
+    assert (c.appraisal_days, own.limit_collective, elsewhere.limit_collective) == (12, 5, None)

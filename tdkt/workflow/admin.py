@@ -66,6 +66,18 @@ def _require_admin(actor: Actor) -> None:
         raise forbidden("Chỉ quản trị hệ thống được thực hiện thao tác này.")
 
 
+def top_level_admin(user: User) -> bool:
+    """An admin of a unit with nothing above it (a province): the only one who keeps what every
+    unit shares, such as the calendar and the legal basis."""
+    return any(scope.parent_id is None for scope in admin_scopes(user))
+
+
+def require_top_level_admin(actor: Actor, what: str) -> None:
+    _require_admin(actor)
+    if not top_level_admin(actor.user):
+        raise forbidden(f"{what} dùng chung cho mọi đơn vị; chỉ quản trị cấp tỉnh được quản lý.")
+
+
 def managed_user(actor: Actor, user_id: int) -> User:
     _require_admin(actor)
     user = db.session.get(User, user_id)

@@ -12,9 +12,8 @@ from ..models.attachments import ATTACHMENT_KINDS, Attachment, AttachmentRequire
 from .actor import Actor
 from .admin import admin_scopes
 from .audit import record
-from .errors import bad_request, forbidden, not_found, unprocessable
-from .nominations import campaigns_for
-from .payload import fits_integer
+from .campaign_rules import managed_award_form
+from .errors import bad_request, forbidden, unprocessable
 
 KIND_LABELS = {
     "bao_cao_thanh_tich": "Báo cáo thành tích",
@@ -79,14 +78,11 @@ def check_required(nomination: Nomination) -> None:
 
 
 def editable_form(actor: Actor, award_form_id: int) -> AwardForm:
-    """An award form of a campaign the admin takes part in; others do not exist for them."""
-    user = actor.user
-    if not admin_scopes(user):
+    """An award form the admin manages (campaign_rules.managed_award_forms); others do not exist
+    for them."""
+    if not admin_scopes(actor.user):
         raise forbidden("Chỉ quản trị hệ thống được sửa danh mục giấy tờ bắt buộc.")
-    form = db.session.get(AwardForm, award_form_id) if fits_integer(award_form_id) else None
-    if form is None or not any(form in c.award_forms for c in campaigns_for(user)):
-        raise not_found("Hình thức khen thưởng")
-    return form
+    return managed_award_form(actor, award_form_id)
 
 
 def _campaigns_of(form: AwardForm) -> list[Campaign]:

@@ -19,6 +19,7 @@ from ..models import CalendarOverride, db
 from ..models.calendar import OVERRIDE_KINDS
 from . import audit
 from .actor import Actor
+from .admin import require_top_level_admin
 from .errors import forbidden, not_found, validation_failed
 from .payload import Field, parse
 
@@ -144,10 +145,11 @@ def year_view(year: int) -> Year:
     )
 
 
-def _require_admin(actor: Actor) -> None:
-    # One calendar for the whole office: any admin keeps it, whatever its unit scope.
-    if actor.user is None or not actor.user.has_role("admin"):
+def require_keeper(actor: Actor) -> None:
+    """One calendar for every unit's due dates: only an admin of a top-level unit keeps it."""
+    if actor.user is None:
         raise forbidden("Chỉ quản trị hệ thống được điều chỉnh lịch làm việc.")
+    require_top_level_admin(actor, "Lịch làm việc")
 
 
 def _override_problem(day: date, kind: str) -> str | None:
@@ -179,7 +181,7 @@ def _changes(row: CalendarOverride, *, added: bool) -> dict[str, list[Any]]:
 
 def add_override(actor: Actor, body: Any) -> CalendarOverride:
     """Add an extra day off or make-up working day; due dates computed afterwards use it."""
-    _require_admin(actor)
+    require_keeper(actor)
     values = parse(body, OVERRIDE_FIELDS, what="Ngày điều chỉnh")
     problems = {
         name: f"{spec.label} là bắt buộc"
@@ -200,7 +202,7 @@ def add_override(actor: Actor, body: Any) -> CalendarOverride:
 
 
 def remove_override(actor: Actor, override_id: int) -> CalendarOverride:
-    _require_admin(actor)
+    require_keeper(actor)
     row = db.session.get(CalendarOverride, override_id)
     if row is None:
         raise not_found("Ngày điều chỉnh")

@@ -3,8 +3,10 @@ criteria and the legal basis. Validate, flush, write an "admin" audit event with
 and, for what the checks read, a new rule version (nominations in flight keep theirs).
 
 Like the engine, every function runs inside the caller's transaction and only flushes. An admin
-edits the campaigns it takes part in (owner unit above or below its admin scope); others, and
-their award forms, do not exist for it.
+edits the campaigns launched inside its admin scope (a commune's admin does not edit the town's
+campaign), their award forms when no campaign outside uses them, and the pools of units in its
+scope; others do not exist for it (404). What every unit shares, the legal basis, only an admin of
+a top-level unit keeps (403 for the others).
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ from ..models.campaign import NOMINEE_TYPES
 from ..models.documents import LegalBasis
 from . import rule_versions
 from .actor import Actor
-from .admin import _jsonable, _record, _require_admin, admin_scopes
+from .admin import (
+    _jsonable,
+    _record,
+    _require_admin,
+    admin_scopes,
+    administers,
+    require_top_level_admin,
+)
 from .errors import WorkflowError, bad_request, not_found, validation_failed
 from .machine import CLOSED_STATES, SLOT_STATES
-from .nominations import campaigns_for
 from .payload import Field, fits_integer, parse
 
 MAX_STAGE_DAYS = 60
@@ -91,19 +99,41 @@ LEGAL_BASIS_FIELDS = {
 # --- scope -----------------------------------------------------------------------------------
 
 
+def _administered(actor: Actor, campaign: Campaign) -> bool:
+    return administers(actor.user, campaign.owner_unit)
+
+
+def managed_campaigns(actor: Actor) -> list[Campaign]:
+    """Campaigns launched inside the admin's scope; one launched above it (the town's, seen from
+    a commune) belongs to the admins up there."""
+    _require_admin(actor)
+    return [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if _administered(actor, c)]
+
+
 def managed_campaign(actor: Actor, campaign_id: int) -> Campaign:
     _require_admin(actor)
     campaign = db.session.get(Campaign, campaign_id) if fits_integer(campaign_id) else None
-    if campaign is None or campaign not in campaigns_for(actor.user):
+    if campaign is None or not _administered(actor, campaign):
         raise not_found("Đợt thi đua")
     return campaign
 
 
+def campaigns_using(form: AwardForm) -> list[Campaign]:
+    return [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if form in c.award_forms]
+
+
 def managed_award_forms(actor: Actor) -> list[AwardForm]:
-    """The award forms of the campaigns the admin takes part in."""
+    """Award forms every campaign of which the admin manages: a form's chain and pass share
+    apply to all its campaigns, so one used by a campaign launched elsewhere is not its own.
+    A form no campaign uses has no owner to judge by and is left alone."""
     _require_admin(actor)
-    forms = {f.id: f for c in campaigns_for(actor.user) for f in c.award_forms}
-    return [forms[i] for i in sorted(forms)]
+    using: dict[int, list[Campaign]] = {}
+    forms: dict[int, AwardForm] = {}
+    for c in db.session.scalars(select(Campaign).order_by(Campaign.id)):
+        for f in c.award_forms:
+            forms[f.id] = f
+            using.setdefault(f.id, []).append(c)
+    return [forms[i] for i in sorted(forms) if all(_administered(actor, c) for c in using[i])]
 
 
 def managed_award_form(actor: Actor, award_form_id: int) -> AwardForm:
@@ -113,16 +143,27 @@ def managed_award_form(actor: Actor, award_form_id: int) -> AwardForm:
     return form
 
 
+def award_form_choices(actor: Actor, campaign: Campaign) -> list[AwardForm]:
+    """Forms a campaign may use: the admin's own, and those it already has (shared with a
+    campaign launched elsewhere, which may be kept but not edited)."""
+    forms = {f.id: f for f in [*managed_award_forms(actor), *campaign.award_forms]}
+    return [forms[i] for i in sorted(forms)]
+
+
 def managed_pool(actor: Actor, campaign_id: int, pool_id: int) -> Pool:
+    """A pool of a managed campaign; a unit's own pool also needs that unit in the admin's scope."""
     campaign = managed_campaign(actor, campaign_id)
     pool = next((p for p in campaign.pools if p.id == pool_id), None)
-    if pool is None:
+    if pool is None or (pool.unit is not None and not administers(actor.user, pool.unit)):
         raise not_found("Nhóm chỉ tiêu")
     return pool
 
 
+LEGAL_BASIS_SHARED = "Văn bản căn cứ"
+
+
 def legal_bases(actor: Actor) -> list[LegalBasis]:
-    _require_admin(actor)
+    require_top_level_admin(actor, LEGAL_BASIS_SHARED)
     return list(
         db.session.scalars(
             select(LegalBasis).order_by(LegalBasis.position, LegalBasis.valid_from.is_not(None), LegalBasis.valid_from)
@@ -131,7 +172,7 @@ def legal_bases(actor: Actor) -> list[LegalBasis]:
 
 
 def managed_legal_basis(actor: Actor, legal_basis_id: int) -> LegalBasis:
-    _require_admin(actor)
+    require_top_level_admin(actor, LEGAL_BASIS_SHARED)
     row = db.session.get(LegalBasis, legal_basis_id) if fits_integer(legal_basis_id) else None
     if row is None:
         raise not_found("Văn bản căn cứ")
@@ -202,7 +243,7 @@ def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
         problems["period_ends_on"] = f"Thời gian thi đua kết thúc ({ends:%d/%m/%Y}) trước khi bắt đầu ({starts:%d/%m/%Y})"
     forms = campaign.award_forms
     if form_ids is not None:
-        available = {f.id: f for f in managed_award_forms(actor)}
+        available = {f.id: f for f in award_form_choices(actor, campaign)}
         unknown = [i for i in form_ids if i not in available]
         if unknown:
             problems[AWARD_FORM_IDS] = f"Không có hình thức khen thưởng số {unknown[0]}"
@@ -445,7 +486,7 @@ def update_award_form(actor: Actor, award_form_id: int, body: Any) -> AwardForm:
     db.session.refresh(form, ["levels"])
     changes = _diff(before, award_form_facts(form))
     if changes:
-        campaigns = [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if form in c.award_forms]
+        campaigns = campaigns_using(form)
         numbers = {c.code: _version(c, actor) for c in campaigns}
         _record(actor, "update_award_form", object_type="award_form", object_id=form.id,
                 unit_id=campaigns[0].owner_unit_id if campaigns else actor.user.unit_id,
@@ -546,7 +587,7 @@ def _check_legal_basis(row: LegalBasis | None, wanted: dict[str, Any]) -> None:
 
 
 def create_legal_basis(actor: Actor, body: Any) -> LegalBasis:
-    _require_admin(actor)
+    require_top_level_admin(actor, LEGAL_BASIS_SHARED)
     values = parse(body, LEGAL_BASIS_FIELDS, what="Văn bản căn cứ")
     _check_legal_basis(None, values)
     row = LegalBasis(**{name: values.get(name) for name in LEGAL_BASIS_FIELDS})

@@ -38,12 +38,14 @@ def _page(year: int, form: CalendarOverrideForm, message: str | None = None, sta
 @bp.get("/admin/calendar")
 def admin_calendar():
     require_role("admin")
+    calendar.require_keeper(actor())
     return _page(_year(), CalendarOverrideForm(formdata=None))
 
 
 @bp.post("/admin/calendar")
 def admin_calendar_add():
     require_role("admin")
+    calendar.require_keeper(actor())
     form = CalendarOverrideForm()
     valid = form.validate()
     typed = form.day.data

@@ -46,7 +46,7 @@ def _mark(form, problems: dict[str, str]) -> None:
 def _campaign_page(campaign: Campaign, *, form=None, criterion=None, message=None, status=200, pool_errors=None):
     user_actor = actor()
     form = form or CampaignForm(formdata=None, obj=campaign)
-    forms = rules_admin.managed_award_forms(user_actor)
+    forms = rules_admin.award_form_choices(user_actor, campaign)
     form.award_form_ids.choices = options((f.id, f.name) for f in forms)
     if form.award_form_ids.data is None or not form.is_submitted():
         form.award_form_ids.data = [f.id for f in campaign.award_forms]
@@ -80,7 +80,7 @@ def admin_campaign(campaign_id: int):
     if request.method == "GET":
         return _campaign_page(campaign)
     form = CampaignForm()
-    form.award_form_ids.choices = options((f.id, f.name) for f in rules_admin.managed_award_forms(actor()))
+    form.award_form_ids.choices = options((f.id, f.name) for f in rules_admin.award_form_choices(actor(), campaign))
     if not form.validate():
         return _campaign_page(campaign, form=form, status=422)
     body, missing = _body(form, rules_admin.CAMPAIGN_FIELDS)
@@ -193,9 +193,9 @@ def _award_form_page(award_form, form=None, message=None, status=200):
         form = AwardFormForm(formdata=None, obj=award_form)
         form.levels.append_entry()  # one empty row to add a level above
     _unit_options(form)
-    campaigns = [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if award_form in c.award_forms]
     return render_template(
-        "admin/award_form.html", award_form=award_form, form=form, campaigns=campaigns, message=message
+        "admin/award_form.html", award_form=award_form, form=form, campaigns=rules_admin.campaigns_using(award_form),
+        message=message
     ), status
 
 

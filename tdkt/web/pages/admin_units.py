@@ -8,9 +8,8 @@ from flask import flash, redirect, render_template, url_for
 from ...forms.admin import RecognitionForm, UnitForm
 from ...forms.base import body_of, options, show_error
 from ...models import Unit, db
-from ...workflow import admin
+from ...workflow import admin, campaign_rules
 from ...workflow.errors import WorkflowError
-from ...workflow.nominations import campaigns_for
 from ...workflow.permissions import visible_units
 from . import actor, bp, commit, me, require_role, rollback
 from .admin_users import unit_choices
@@ -73,5 +72,5 @@ def admin_unit(unit_id: int):
 @bp.get("/admin/campaigns")
 def admin_campaigns():
     require_role("admin")
-    return render_template("admin/campaigns.html", campaigns=campaigns_for(me()))
+    return render_template("admin/campaigns.html", campaigns=campaign_rules.managed_campaigns(actor()))
 
