@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from test_documents_support import read
+from test_pages_support import Browser
 
 from tdkt.models import Decision, db
 from tdkt.models.documents import DecisionLegalBasis, LegalBasis
@@ -79,3 +80,33 @@ def test_editing_a_legal_basis_leaves_an_issued_decision_unchanged(app):
     draft = service.campaign_document(actor("noivu"), campaign().id, "quyet_dinh", service.Options()).data
     lines = read(draft).lines
     assert ND152 in lines and not any("98/2023" in line for line in lines)
+
+
+def test_the_decision_page_and_api_show_the_legal_basis_recorded_at_signing(app, api):
+    decision = _signed_on(date(2025, 6, 30))
+    nd98 = db.session.scalars(select(LegalBasis).filter_by(code="ND-98-2023")).one()
+    recorded_wording = nd98.citation
+    campaign_rules.update_legal_basis(actor("admin"), nd98.id, {"citation": "Nghị định số 98/2023/NĐ-CP (đã sửa)"})
+    db.session.commit()
+
+    page = Browser(app, "xa.vinhhiep").get(f"/decisions/{decision.id}")
+    assert page.status == 200
+    lines = {e["attrs"]["data-code"]: " ".join("".join(e["text"]).split()) for e in page.find() if "data-code" in e["attrs"]}
+    assert list(lines) == ["LUAT-TCCQDP-2015", "LUAT-TDKT-2022", "ND-98-2023"]
+    assert lines["ND-98-2023"] == f"Căn cứ {recorded_wording} (hiệu lực từ 01/01/2024 đến 30/06/2025)"
+
+    body = api("xa.vinhhiep").get(f"/api/v1/decisions/{decision.id}").get_json()
+    assert [b["code"] for b in body["legal_bases"]] == ["LUAT-TCCQDP-2015", "LUAT-TDKT-2022", "ND-98-2023"]
+    assert body["legal_bases"][2] == {
+        "code": "ND-98-2023", "citation": recorded_wording, "valid_from": "2024-01-01", "valid_until": "2025-06-30",
+    }
+    listed = api("xa.vinhhiep").get(f"/api/v1/decisions?campaign_id={campaign().id}").get_json()["items"]
+    assert next(d for d in listed if d["id"] == decision.id)["legal_bases"] == body["legal_bases"]
+
+
+def test_a_decision_without_recorded_legal_basis_says_so(app):
+    decision = _signed_on(date(2025, 6, 30))
+    db.session.execute(delete(DecisionLegalBasis).where(DecisionLegalBasis.decision_id == decision.id))
+    db.session.commit()
+    page = Browser(app, "chutich").get(f"/decisions/{decision.id}")
+    assert page.text("legal-bases-none") == "Chưa ghi nhận căn cứ pháp lý cho quyết định này."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from ...models import CouncilMeeting, Decision, Nomination, User, db
+from ...workflow import decision_basis
 from ...workflow.errors import not_found
 from ...workflow.nominations import campaigns_for
 from ...workflow.permissions import visible_decisions, visible_meetings, visible_nominations
@@ -41,7 +42,9 @@ def decision(decision_id: int):
     awarded = db.session.scalars(
         visible_nominations(user).where(Nomination.decision_id == found.id).order_by(Nomination.id)
     ).all()
-    return render_template("records/decision.html", d=found, awarded=awarded)
+    return render_template(
+        "records/decision.html", d=found, awarded=awarded, legal_bases=decision_basis.recorded(found.id)
+    )
 
 
 @bp.get("/council-meetings")
