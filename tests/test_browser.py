@@ -250,7 +250,20 @@ def test_pages_load_nothing_from_another_host(people, live_server):
         proposer.nav(link)
         expect(proposer.page.get_by_role("heading", level=1)).to_be_visible()
     proposer.page.get_by_role("link", name="Lập hồ sơ mới").click()
-    expect(proposer.page.locator("#nomination-form")).to_be_visible()
+    form = proposer.page.locator("#nomination-form")
+    expect(form).to_be_visible()
+    # app.js offers only the chosen campaign's award forms: one of another campaign is hidden.
+    form.evaluate("""form => {
+        const other = new Option("Hình thức của đợt khác", "999999");
+        other.dataset.campaign = "999999";
+        form.querySelector("#award_form_id").add(other);
+        form.dispatchEvent(new Event("change"));
+    }""")
+    expect(form.locator('#award_form_id option[value="999999"]')).to_have_js_property("disabled", True)
+    offered = form.locator("#award_form_id option:not([disabled])")
+    expect(offered).not_to_have_count(0)
+    campaign_id = form.locator("#campaign_id").input_value()
+    assert set(offered.evaluate_all("options => options.map(o => o.dataset.campaign)")) == {campaign_id}
     for username, label in (("kiemtra", "auditor"), ("admin", "admin")):
         person = people.as_user(username)
         person.screenshot(f"{label}-home")

@@ -12,12 +12,15 @@
     });
   });
 
-  // Nomination form: offer only the pools of the chosen campaign, the categories of the chosen
-  // pool and kind, and the nominee types of the chosen kind. The server checks all of it again.
+  // Nomination form: offer only the award forms, pools and rounds of the chosen campaign, the
+  // categories of the chosen pool and kind, and the nominee types of the chosen kind. The server
+  // checks all of it again.
   var form = document.getElementById("nomination-form");
   if (!form) return;
   var campaign = form.querySelector("#campaign_id");
   var pool = form.querySelector("#pool_id");
+  // Their options name their campaign in data-campaign.
+  var ofCampaign = ["#award_form_id", "#pool_id", "#round_id"].map(function (id) { return form.querySelector(id); });
   var category = form.querySelector("#category");
   var type = form.querySelector("#nominee_type");
 
@@ -41,7 +44,9 @@
 
   function refresh() {
     if (campaign) {
-      show(pool, function (o) { return !o.dataset.campaign || o.dataset.campaign === campaign.value; });
+      ofCampaign.forEach(function (select) {
+        show(select, function (o) { return !o.dataset.campaign || o.dataset.campaign === campaign.value; });
+      });
     }
     show(category, function (o) {
       var pools = (o.dataset.pools || "").split(" ").filter(Boolean);
