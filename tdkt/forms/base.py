@@ -61,6 +61,15 @@ class BaseForm(FlaskForm):
             return TRANSLATIONS
 
 
+class SubForm(Form):
+    """A row of a FieldList(FormField(...)): the enclosing form's CSRF token covers it; WTForms
+    gives it no translations of its own, so its messages are made Vietnamese here."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
 class QueryForm(Form):
     """A GET form (filters): read from the query string, no CSRF token."""
 

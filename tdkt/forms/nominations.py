@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from wtforms import (
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -22,7 +21,7 @@ from wtforms.widgets import HiddenInput
 from ..workflow.attestations import EVIDENCE_MAX_LENGTH
 from ..workflow.machine import STATE_LABELS
 from ..workflow.nominations import NOMINATION_FIELDS, TYPES_BY_KIND
-from .base import BaseForm, QueryForm, options
+from .base import BaseForm, QueryForm, SubForm, options
 from .fields import VndField
 
 KIND_LABELS = {"collective": "Tập thể", "individual": "Cá nhân"}
@@ -136,7 +135,7 @@ class NominationForm(BaseForm):
 ANSWER_LABELS = {"yes": "Có", "no": "Không"}
 
 
-class AttestationAnswer(Form):
+class AttestationAnswer(SubForm):
     """One criterion's answer; left blank it stays unanswered (the engine refuses the submit)."""
 
     criterion = HiddenField()
