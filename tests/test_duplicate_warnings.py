@@ -49,7 +49,11 @@ def test_the_office_is_warned_of_a_common_name_with_another_birth_year(app):
         assert warning_codes(office, app, first) == [other.code], office
     assert warning_codes("vpdp", app, other) == [first.code]
     page = Browser(app, "vpdp").get(f"/nominations/{first.id}")
-    assert "Cảnh báo trùng đối tượng" in page.text("duplicate-warning")
+    assert page.text("duplicate-warning") == (
+        f"Cảnh báo trùng đối tượng Có hồ sơ khác cùng tên đối tượng trong đợt này (mã {other.code}), có thể là "
+        "cùng một đối tượng: năm sinh khác nhau hoặc chưa ghi, và không có số CCCD hoặc mã số thuế ở cả hai "
+        "hồ sơ để phân biệt. Vui lòng kiểm tra trước khi thẩm định."
+    )
 
 
 def test_a_missing_birth_year_is_warned_of(app):
@@ -132,6 +136,11 @@ def test_collectives_are_compared_within_the_proposing_unit(app):
     db.session.commit()
     assert warning_codes("vpdp", app, first) == [again.code]
     assert warning_codes("vpdp", app, again) == [first.code]
+    page = Browser(app, "vpdp").get(f"/nominations/{first.id}")
+    assert page.text("duplicate-warning") == (
+        f"Cảnh báo trùng đối tượng Đơn vị đã đề nghị tập thể cùng tên trong đợt này ở hồ sơ khác (mã {again.code}), "
+        "có thể là cùng một tập thể được đề nghị hai lần. Vui lòng kiểm tra trước khi thẩm định."
+    )
 
 
 def test_collectives_with_different_tax_codes_are_two(app):
