@@ -602,7 +602,7 @@ def admin_ends_a_legal_basis_by_the_api(t: Trail) -> Expected:
     return _admin("update_legal_basis", "legal_basis", row.id, _admin_unit(), {"valid_until": [None, "2030-12-31"]})
 
 
-@case("admin", "document_template")
+@case("admin", "upload_template")
 def admin_uploads_a_document_template(t: Trail) -> Expected:
     person = browser(t.app, "admin")
     data = builtin_path("giay_khen").read_bytes()
@@ -612,11 +612,11 @@ def admin_uploads_a_document_template(t: Trail) -> Expected:
     assert page.status == 302, page.message()
     row = db.session.scalars(select(DocumentTemplate).filter_by(kind="giay_khen").order_by(DocumentTemplate.version.desc())).first()
     return Expected("admin", "admin", "admin", _admin_unit(), "document_template", row.id, details={
-        "kind": "giay_khen", "version": row.version, "sha256": hashlib.sha256(data).hexdigest(), "filename": "giấy khen.docx",
+        "op": "upload_template", "kind": "giay_khen", "version": row.version, "sha256": hashlib.sha256(data).hexdigest(), "filename": "giấy khen.docx",
     })
 
 
-@case("admin", "document_issuer")
+@case("admin", "update_issuer")
 def admin_edits_a_document_issuer(t: Trail) -> Expected:
     commune = unit("VC-VHIEP")
     person = browser(t.app, "admin")
@@ -630,18 +630,18 @@ def admin_edits_a_document_issuer(t: Trail) -> Expected:
     assert page.status == 302, page.errors()
     row = db.session.scalars(select(DocumentIssuer).filter_by(unit_id=commune.id, role="unit")).one()
     return Expected("admin", "admin", "admin", commune.id, "document_issuer", row.id,
-                    details={"role": "unit"}, changes={"head_name": [before, "Nguyễn Văn Mới"]})
+                    details={"op": "update_issuer", "role": "unit"}, changes={"head_name": [before, "Nguyễn Văn Mới"]})
 
 
-@case("admin", "certificate_layout")
+@case("admin", "set_certificate_offsets")
 def admin_sets_the_certificate_offsets(t: Trail) -> Expected:
     town = unit("VC")
     person = browser(t.app, "admin")
     t.mark()
     page = person.post(f"/admin/certificate-layouts/{town.id}", {"offset_x_mm": "2,5", "offset_y_mm": "-1"})
     assert page.status == 302, page.errors()
-    return Expected("admin", "admin", "admin", town.id, "certificate_layout", town.id,
-                    changes={"offset_x_mm": [0.0, 2.5], "offset_y_mm": [0.0, -1.0]})
+    return _admin("set_certificate_offsets", "certificate_layout", town.id, town.id,
+                  {"offset_x_mm": [0.0, 2.5], "offset_y_mm": [0.0, -1.0]})
 
 
 @case("admin", "attachments_gc")
@@ -748,8 +748,7 @@ def _strings(node: ast.expr) -> list[str] | None:
 
 def admin_operations_in_the_code() -> set[str]:
     """Every administrative change the app audits, read from its source: the operation passed to
-    an `_record` helper, or the `op` of an "admin" event's details, or, for an event written
-    without one, its object type."""
+    an `_record` helper, or the `op` of an "admin" event's details (which every one must have)."""
     found: set[str] = set()
     for path in Path(tdkt.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -767,13 +766,9 @@ def admin_operations_in_the_code() -> set[str]:
                 op = None
                 if isinstance(details, ast.Dict):  # a key of None is a **spread
                     op = next((v for k, v in zip(details.keys, details.values, strict=True) if k and _strings(k) == ["op"]), None)
-                if op is not None:
-                    if _strings(op) is not None:  # a helper's own call passes its argument on
-                        found.update(_strings(op))
-                    continue
-                object_type = _strings(keywords["object_type"]) if "object_type" in keywords else None
-                assert object_type is not None, f"{where}: an admin event without op or object type"
-                found.update(object_type)
+                assert op is not None, f"{where}: an admin event without an op in its details"
+                if _strings(op) is not None:  # a helper's own call passes its argument on
+                    found.update(_strings(op))
     return found
 
 

@@ -87,6 +87,7 @@ def set_offsets(actor: Actor, unit: Unit, offset_x_mm: float, offset_y_mm: float
         object_id=unit.id,
         unit_id=unit.id,
         changes={"offset_x_mm": [before[0], row.offset_x_mm], "offset_y_mm": [before[1], row.offset_y_mm]},
+        details={"op": "set_certificate_offsets"},
     )
     db.session.flush()
     return row

@@ -215,6 +215,6 @@ def save(actor: Actor, unit_id: int, role: str, body: dict) -> DocumentIssuer:
             object_id=row.id,
             unit_id=unit.id,
             changes=changes,
-            details={"role": role},
+            details={"op": "update_issuer", "role": role},
         )
     return row

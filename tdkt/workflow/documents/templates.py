@@ -219,6 +219,8 @@ def upload(actor: Actor, kind: str, data: bytes, filename: str, note: str = "") 
         role="admin",
         object_type="document_template",
         object_id=row.id,
-        details={"kind": kind, "version": version, "sha256": row.sha256, "filename": row.filename},
+        details={
+            "op": "upload_template", "kind": kind, "version": version, "sha256": row.sha256, "filename": row.filename
+        },
     )
     return row
