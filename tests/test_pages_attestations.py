@@ -22,9 +22,10 @@ from tdkt.models import (
     db,
 )
 from tdkt.workflow import nominations
+from tdkt.workflow.attestations import EVIDENCE_MAX_LENGTH
 from tdkt.workflow.auth import hash_password
 
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, Api
 from factories import actor, campaign, open_now, step
 
 NTM = "xa_ntm_nang_cao_kieu_mau"
@@ -219,3 +220,57 @@ def test_the_proposer_chooses_the_award_form_and_sees_its_chain(app, commune_dra
     assert [e["attrs"]["data-criterion"] for e in page.elements if e["tag"] == "tr" and "data-criterion" in e["attrs"]] == [
         NTM, NO_DEBT]
     assert browser.get(f"/nominations/{n.id}/edit").value("award_form_id") == str(bang_khen.id)
+
+
+def test_a_criterion_answered_twice_is_refused_through_the_api_and_the_page(app, client, commune_draft):
+    """One answer per criterion: two in one request are refused on that criterion, in Vietnamese,
+    nothing saved (it was a uniqueness error, a 500)."""
+    n = commune_draft
+    version, edits = n.version, _edits()
+    twice = [{"criterion": NTM, "answer": True, "evidence": "QĐ 1"}, {"criterion": NTM, "answer": False}]
+    response = Api(client, "hn.xa").put(
+        f"/api/v1/nominations/{n.id}/attestations", json={"version": n.version, "answers": twice}
+    )
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["details"]["fields"] == {
+        f"criterion.{NTM}": f"Tiêu chí '{NTM}' được trả lời hai lần"
+    }
+    browser = _login(app, "hn.xa")
+    page = browser.get(f"/nominations/{n.id}/attestations")
+    data = _form(page, a0=("yes", "QĐ 1"), a1=("no", "")) | {"answers-1-criterion": NTM}
+    refused = browser.post(f"/nominations/{n.id}/attestations", data)
+    assert refused.status == 422
+    assert f"Tiêu chí '{NTM}' được trả lời hai lần" in refused.errors().values()
+    db.session.expire_all()
+    assert _answers(n) == {} and n.version == version and _edits() == edits
+
+
+def test_bad_answers_on_the_page_are_refused_in_vietnamese(app, commune_draft):
+    n = commune_draft
+    browser = _login(app, "hn.xa")
+    page = browser.get(f"/nominations/{n.id}/attestations")
+    refused = browser.post(f"/nominations/{n.id}/attestations", _form(
+        page, a0=("có lẽ", "QĐ 1"), a1=("no", "x" * (EVIDENCE_MAX_LENGTH + 1))))
+    assert refused.status == 422
+    errors = refused.errors()
+    assert set(errors) == {"answers-0-answer", "answers-1-evidence"}
+    assert "Not a valid" not in " ".join(errors.values()) and "must be" not in " ".join(errors.values())
+    assert errors["answers-0-answer"] == "Lựa chọn không hợp lệ."
+    assert str(EVIDENCE_MAX_LENGTH) in errors["answers-1-evidence"]
+    db.session.expire_all()
+    assert _answers(n) == {}
+
+
+def test_the_api_reads_the_answers_back_under_the_key_it_takes_them(app, client, commune_draft):
+    n = commune_draft
+    proposer = Api(client, "hn.xa")
+    url = f"/api/v1/nominations/{n.id}/attestations"
+    written = proposer.put(url, json={"version": n.version, "answers": [
+        {"criterion": NTM, "answer": True, "evidence": "QĐ 1234/QĐ-UBND"}]})
+    assert written.status_code == 200, written.get_json()
+    read = proposer.get(url).get_json()
+    assert read == written.get_json()
+    assert set(read) == {"version", "answers"}
+    assert read["answers"][0] == {"criterion": NTM, "name": NTM_NAME, "answer": True, "evidence": "QĐ 1234/QĐ-UBND"}
+    assert read["answers"][1] == {"criterion": NO_DEBT, "name": read["answers"][1]["name"], "answer": None,
+                                  "evidence": None}

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -26,7 +25,7 @@ from ..workflow.campaign_rules import (
     LEVEL_FIELDS,
     POOL_FIELDS,
 )
-from .base import TRANSLATIONS, BaseForm, options
+from .base import BaseForm, SubForm, options
 from .fields import VndField
 from .nominations import TYPE_LABELS, optional_int
 
@@ -81,12 +80,8 @@ class CriterionForm(BaseForm):
     min_vnd = VndField(CRITERION_FIELDS["min_vnd"].label, description="Chỉ cho tiêu chí đóng góp; ví dụ 50.000.000")
 
 
-class LevelForm(Form):
+class LevelForm(SubForm):
     """One row of the chain; a row left without a name is not a level."""
-
-    class Meta:
-        def get_translations(self, form):
-            return TRANSLATIONS
 
     name = StringField(LEVEL_FIELDS["name"].label)
     office_unit_id = SelectField(LEVEL_FIELDS["office_unit_id"].label, coerce=optional_int)

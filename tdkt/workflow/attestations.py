@@ -69,8 +69,14 @@ def set_answers(actor: Actor, nomination_id: int, body: Any) -> Nomination:
         )
     applying = {line.code: line for line in lines(nomination)}
     problems = {}
+    seen: set[str] = set()
     for value in values:
         code = value.get("criterion")
+        if code in seen:
+            # One row per criterion: a second answer would contradict or repeat the first.
+            problems[f"criterion.{code}"] = f"Tiêu chí '{code}' được trả lời hai lần"
+            continue
+        seen.add(code)
         if code not in applying:
             problems[f"criterion.{code}"] = f"Tiêu chí '{code}' không áp dụng cho hồ sơ này"
         elif value.get("answer") and not value.get("evidence"):

@@ -151,7 +151,8 @@ def patch_legal_basis(legal_basis_id: int):
 def attestations_json(nomination) -> dict[str, Any]:
     return {
         "version": nomination.version,
-        "items": [
+        # The key PUT takes: a client reads the answers back where it writes them.
+        "answers": [
             {"criterion": line.code, "name": line.name, "answer": line.answer, "evidence": line.evidence}
             for line in attestations.lines(nomination)
         ],

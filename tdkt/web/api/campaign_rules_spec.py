@@ -84,7 +84,7 @@ LEGAL_BASIS = obj({"id": INTEGER, "code": STRING, "citation": STRING, "position"
 ATTESTATIONS = obj(
     {
         "version": INTEGER,
-        "items": {
+        "answers": {
             "type": "array",
             "items": obj({"criterion": STRING, "name": STRING, "answer": nullable(BOOLEAN),
                           "evidence": nullable(STRING)}),
