@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from attachments_support import pdf
-from matrix_support import DRAFT_READERS, snapshot
 from sqlalchemy import select
 from test_pages_support import Browser, Page
 
@@ -35,7 +33,9 @@ from tdkt.workflow.documents import jobs as document_jobs
 from tdkt.workflow.documents import preview
 from tdkt.workflow.documents import service as document_service
 
+from attachments_support import pdf
 from factories import actor, campaign, nomination_in, open_now, step
+from matrix_support import DRAFT_READERS, snapshot
 
 USERS = [username for username, *_ in demo.USERS]
 ROLES = {username: roles for username, _, _, roles in demo.USERS}
