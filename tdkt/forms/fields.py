@@ -1,12 +1,14 @@
-"""Form fields the office works with: money written 60.000.000."""
+"""Form fields the office works with: money written 60.000.000, whole numbers in ASCII digits."""
 
 from __future__ import annotations
 
 import re
 
-from wtforms import StringField
+from wtforms import IntegerField, StringField
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_DIGITS = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
 
 
 def format_vnd(amount: int | None) -> str:
@@ -16,9 +18,9 @@ def format_vnd(amount: int | None) -> str:
 def parse_vnd(text: str) -> int:
     """'60.000.000' or '60000000' (spaces allowed) -> 60000000; ValueError otherwise."""
     compact = text.replace(" ", "").replace("\u00a0", "")
-    if compact.isdigit():
+    if _DIGITS.fullmatch(compact):
         return int(compact)
-    if _GROUPED.match(compact):
+    if _GROUPED.fullmatch(compact):
         return int(compact.replace(".", ""))
     raise ValueError(compact)
 
@@ -47,3 +49,14 @@ class VndField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return format_vnd(self.data)
+
+
+class WholeNumberField(IntegerField):
+    """An integer typed in ASCII digits: int() alone also takes other scripts' digits ('٣' is 3)."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0].strip() if valuelist else ""
+        if raw and not _WHOLE.fullmatch(raw):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
