@@ -407,3 +407,33 @@ def test_the_town_admin_keeps_the_towns_rules_but_not_the_provinces(app, client)
     )
     db.session.expire_all()
     assert (c.appraisal_days, own.limit_collective, elsewhere.limit_collective) == (12, 5, None)
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "3.5", "10001", "99999999999999999999"])
+def test_a_category_limit_is_typed_in_ascii_digits_within_its_bounds(app, typed):
+    """'²' made int() fail (a 500) and '٣' (Arabic-Indic three) was saved as 3."""
+    c = campaign()
+    pool = next(p for p in c.pools if p.code == "VC-VHIEP")
+    before, events = campaign_rules.pool_facts(pool), len(_admin_events("update_pool"))
+    form = {"name": pool.name, "is_open": "y", "limit_collective": str(pool.limit_collective),
+            "limit_individual": str(pool.limit_individual), "category_limits.individual_citizen": typed}
+    page = Browser(app, "admin").post(f"/admin/campaigns/{c.id}/pools/{pool.id}", form)
+    assert page.status == 422
+    assert page.errors()["category_limits.individual_citizen"] == (
+        f"Chỉ tiêu 'Người dân, hộ gia đình, doanh nghiệp' phải là số nguyên từ 0 đến 10000, đã nhập '{typed[:20]}'"
+    )
+    db.session.expire_all()
+    assert campaign_rules.pool_facts(pool) == before and len(_admin_events("update_pool")) == events
+
+
+@pytest.mark.parametrize("field", ["limit_collective", "limit_individual"])
+def test_a_pool_limit_in_another_scripts_digits_is_refused(app, field):
+    c = campaign()
+    pool = next(p for p in c.pools if p.code == "VC-VHIEP")
+    before = campaign_rules.pool_facts(pool)
+    form = {"name": pool.name, "is_open": "y", "limit_collective": "5", "limit_individual": "5", field: "٣"}
+    page = Browser(app, "admin").post(f"/admin/campaigns/{c.id}/pools/{pool.id}", form)
+    assert page.status == 422
+    assert page.errors()[field] == "Phải là số nguyên."
+    db.session.expire_all()
+    assert campaign_rules.pool_facts(pool) == before

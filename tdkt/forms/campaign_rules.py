@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,7 +25,7 @@ from ..workflow.campaign_rules import (
     POOL_FIELDS,
 )
 from .base import BaseForm, SubForm, options
-from .fields import VndField
+from .fields import VndField, WholeNumberField
 from .nominations import TYPE_LABELS, optional_int
 
 CRITERION_KIND_LABELS = {"attestation": "Xác nhận có/không, kèm minh chứng", "min_contribution": "Mức đóng góp tối thiểu"}
@@ -36,8 +35,8 @@ def _date(name: str, fields=CAMPAIGN_FIELDS) -> DateField:
     return DateField(fields[name].label, validators=[Optional()])
 
 
-def _days(name: str) -> IntegerField:
-    return IntegerField(
+def _days(name: str) -> WholeNumberField:
+    return WholeNumberField(
         CAMPAIGN_FIELDS[name].label, validators=[Optional()], description="ngày làm việc, từ 1 đến 60",
         render_kw={"inputmode": "numeric"},
     )
@@ -63,8 +62,8 @@ class PoolForm(BaseForm):
 
     name = StringField(POOL_FIELDS["name"].label)
     is_open = BooleanField(POOL_FIELDS["is_open"].label)
-    limit_collective = IntegerField(POOL_FIELDS["limit_collective"].label, validators=[Optional()])
-    limit_individual = IntegerField(POOL_FIELDS["limit_individual"].label, validators=[Optional()])
+    limit_collective = WholeNumberField(POOL_FIELDS["limit_collective"].label, validators=[Optional()])
+    limit_individual = WholeNumberField(POOL_FIELDS["limit_individual"].label, validators=[Optional()])
 
 
 class CriterionForm(BaseForm):
@@ -91,7 +90,7 @@ class LevelForm(SubForm):
 
 class AwardFormForm(BaseForm):
     name = StringField(AWARD_FORM_FIELDS["name"].label)
-    pass_share_percent = IntegerField(
+    pass_share_percent = WholeNumberField(
         AWARD_FORM_FIELDS["pass_share_percent"].label, validators=[Optional()],
         description="phần trăm tổng số thành viên Hội đồng, từ 1 đến 100",
     )
@@ -101,7 +100,7 @@ class AwardFormForm(BaseForm):
 class LegalBasisForm(BaseForm):
     code = StringField(LEGAL_BASIS_FIELDS["code"].label, render_kw={"autocapitalize": "characters"})
     citation = TextAreaField(LEGAL_BASIS_FIELDS["citation"].label, render_kw={"rows": 3})
-    position = IntegerField(
+    position = WholeNumberField(
         LEGAL_BASIS_FIELDS["position"].label, validators=[Optional()],
         description="các phiên bản của cùng một văn bản có cùng thứ tự và không được trùng thời gian hiệu lực",
     )

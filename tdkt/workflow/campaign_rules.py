@@ -66,6 +66,7 @@ POOL_FIELDS = {
     "limit_individual": Field(int, "Chỉ tiêu cá nhân", min_value=0, max_value=10000),
 }
 CATEGORY_LIMITS = "category_limits"
+CATEGORY_LIMIT = Field(int, "Chỉ tiêu", min_value=0, max_value=10000)
 AWARD_FORM_FIELDS = {
     "name": Field(str, "Tên hình thức khen thưởng", max_length=255, nullable=False),
     "pass_share_percent": Field(int, "Tỷ lệ phiếu đồng ý (%)", min_value=1, max_value=100, nullable=False),
@@ -315,12 +316,11 @@ def update_pool(actor: Actor, campaign_id: int, pool_id: int, body: Any) -> Pool
     if not isinstance(category_limits, dict):
         raise bad_request(f"Trường '{CATEGORY_LIMITS}' phải là đối tượng {{mã nhóm: chỉ tiêu}}.", field=CATEGORY_LIMITS)
     values = parse({k: v for k, v in body.items() if k != CATEGORY_LIMITS}, POOL_FIELDS, what="Nhóm chỉ tiêu")
-    limit_spec = Field(int, "Chỉ tiêu", min_value=0, max_value=10000)
     categories = {c.code: c for c in pool.categories}
     unknown = sorted(set(category_limits) - set(categories))
     if unknown:
         raise bad_request(f"Nhóm đối tượng không có trong nhóm chỉ tiêu: {', '.join(unknown)}.", unknown_fields=unknown)
-    cat_values = parse(category_limits, {code: limit_spec for code in category_limits}, what="Chỉ tiêu theo nhóm")
+    cat_values = parse(category_limits, {code: CATEGORY_LIMIT for code in category_limits}, what="Chỉ tiêu theo nhóm")
     held = held_slots(pool)
     problems: dict[str, str] = {}
     if "name" in values and not values["name"]:

@@ -4,6 +4,8 @@ workflow.campaign_rules (audited, versioned)."""
 
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -117,12 +119,14 @@ def admin_campaign_pool(campaign_id: int, pool_id: int):
         if key not in request.form:
             continue
         raw = request.form[key].strip()
+        low, high = rules_admin.CATEGORY_LIMIT.min_value, rules_admin.CATEGORY_LIMIT.max_value
         if not raw:
             limits[c.code] = None
-        elif raw.isdigit():
+        # ASCII digits only: str.isdigit() also takes '²' (which int() refuses) and '٣'.
+        elif re.fullmatch(r"[0-9]{1,9}", raw) and low <= int(raw) <= high:
             limits[c.code] = int(raw)
         else:
-            problems[f"{rules_admin.CATEGORY_LIMITS}.{c.code}"] = f"Chỉ tiêu '{c.name}' phải là số nguyên"
+            problems[key] = f"Chỉ tiêu '{c.name}' phải là số nguyên từ {low} đến {high}, đã nhập '{raw[:20]}'"
     body[rules_admin.CATEGORY_LIMITS] = limits
     if not problems:
         try:
