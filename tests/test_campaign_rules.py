@@ -437,3 +437,29 @@ def test_a_pool_limit_in_another_scripts_digits_is_refused(app, field):
     assert page.errors()[field] == "Phải là số nguyên."
     db.session.expire_all()
     assert campaign_rules.pool_facts(pool) == before
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"category": "individual_citzen"}, "category",
+     "Nhóm đối tượng 'individual_citzen' không có trong đợt thi đua; các nhóm: collective_commune, "
+     "collective_hamlet, collective_other, collective_town, individual_cadre, individual_citizen, "
+     "individual_town_cadre"),
+    ({"nominee_type": "citizen"}, "nominee_type",
+     "Loại đối tượng phải là một trong: person, household, organisation, collective"),
+    ({"category": "collective_hamlet", "nominee_type": "person"}, "nominee_type",
+     "Nhóm đối tượng 'Tập thể ấp, khóm' không có loại 'person'; các loại: collective, organisation"),
+])
+def test_a_criterion_names_a_category_and_type_the_campaign_has(app, api, body, field, message):
+    """Through the API (the page offers only the campaign's categories): a typo made a rule that
+    silently never applied."""
+    c = campaign()
+    before = [criterion_facts(x) for x in c.criteria]
+    response = api("admin").put(f"/api/v1/campaigns/{c.id}/criteria/moi", json={
+        "kind": "min_contribution", "name": "Đóng góp từ 10.000.000 đồng", "min_vnd": 10_000_000} | body)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["details"]["fields"] == {field: message}
+    db.session.expire_all()
+    assert [criterion_facts(x) for x in c.criteria] == before
+    kept = api("admin").put(f"/api/v1/campaigns/{c.id}/criteria/moi", json={
+        "kind": "min_contribution", "name": "Đóng góp", "min_vnd": 1, "category": "individual_citizen"})
+    assert kept.status_code == 200, kept.get_json()

@@ -40,6 +40,7 @@ from .admin import (
 )
 from .errors import WorkflowError, bad_request, not_found, validation_failed
 from .machine import CLOSED_STATES, SLOT_STATES
+from .nominations import TYPES_BY_KIND
 from .payload import Field, fits_integer, parse
 
 MAX_STAGE_DAYS = 60
@@ -378,6 +379,23 @@ def set_criterion(actor: Actor, campaign_id: int, body: Any) -> EligibilityCrite
     form_id = values.get("award_form_id")
     if form_id is not None and form_id not in {f.id for f in campaign.award_forms}:
         problems["award_form_id"] = "Hình thức khen thưởng không thuộc đợt thi đua"
+    # A criterion for a category no pool has, or for a type that category's kind never files,
+    # would never apply: refused rather than kept as a rule that silently does nothing. The
+    # category a criterion already has may stay (Hà Nam's were seeded before its pools).
+    categories = {c.code: c for p in campaign.pools for c in p.categories}
+    current = next((c.category for c in campaign.criteria if c.code == code), None)
+    category, nominee_type = values.get("category"), values.get("nominee_type")
+    if category and category not in categories and category != current:
+        known = ", ".join(sorted(categories)) or "chưa có nhóm nào"
+        problems["category"] = f"Nhóm đối tượng '{category}' không có trong đợt thi đua; các nhóm: {known}"
+    elif category in categories and nominee_type and (
+        nominee_type not in TYPES_BY_KIND[categories[category].nominee_kind]
+    ):
+        allowed = TYPES_BY_KIND[categories[category].nominee_kind]
+        problems["nominee_type"] = (
+            f"Nhóm đối tượng '{categories[category].name}' không có loại '{nominee_type}'; "
+            f"các loại: {', '.join(allowed)}"
+        )
     if problems:
         raise validation_failed(problems)
     criterion = next((c for c in campaign.criteria if c.code == code), None)
