@@ -15,6 +15,7 @@ from tdkt.models import (
     AuditEvent,
     CalendarOverride,
     Campaign,
+    CampaignRound,
     EligibilityCriterion,
     NominationAttestation,
     Pool,
@@ -463,3 +464,41 @@ def test_a_criterion_names_a_category_and_type_the_campaign_has(app, api, body, 
     kept = api("admin").put(f"/api/v1/campaigns/{c.id}/criteria/moi", json={
         "kind": "min_contribution", "name": "Đóng góp", "min_vnd": 1, "category": "individual_citizen"})
     assert kept.status_code == 200, kept.get_json()
+
+
+def test_a_pool_limit_is_judged_against_the_busiest_round(app, api):
+    """Limits hold per round: two rounds of two slots each let the limit go down to 2, not below,
+    and the pool reads 2 held (it read 4, and even an unchanged limit of 3 was refused)."""
+    c = campaign()
+    pool = next(p for p in c.pools if p.code == "VC-VHIEP")
+    first, final = (
+        CampaignRound(code=code, name=name, submission_opens_on=c.submission_opens_on,
+                      submission_closes_on=c.submission_closes_on, position=position)
+        for position, (code, name) in enumerate((("SO-KET", "Sơ kết"), ("TONG-KET", "Tổng kết")), start=1)
+    )
+    c.rounds.extend([first, final])
+    db.session.flush()
+    for held_in in (first, first, final, final):
+        nomination_in("submitted", pool_id=pool.id).round_id = held_in.id
+    db.session.commit()
+    assert campaign_rules.held_slots(pool)["individual"] == 2
+    url = f"/api/v1/campaigns/{c.id}/pools/{pool.id}"
+    refused = api("admin").patch(url, json={"limit_individual": 1})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"]["fields"] == {
+        "limit_individual": "Không thể giảm chỉ tiêu cá nhân xuống 1: đã dùng 2 suất trong cùng một đợt sơ kết, tổng kết"
+    }
+    saved = api("admin").patch(url, json={"limit_individual": 2})
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["held"]["individual"] == 2
+    db.session.expire_all()
+    assert pool.limit_individual == 2
+
+
+def test_a_campaign_edit_says_new_time_limits_apply_at_each_dossiers_next_stage(app):
+    c = campaign()
+    browser = Browser(app, "admin")
+    assert browser.post(f"/admin/campaigns/{c.id}", _campaign_form(c, appraisal_days="12")).status == 302
+    shown = browser.get(f"/admin/campaigns/{c.id}").html
+    assert "thời hạn xử lý mới áp dụng từ bước tiếp theo của từng hồ sơ" in shown
+    assert "giữ quy định cũ" not in shown

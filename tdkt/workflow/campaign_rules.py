@@ -284,17 +284,24 @@ def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
 
 
 def held_slots(pool: Pool) -> dict[str, int]:
-    """Slots held in the pool now, by nominee kind and by category."""
+    """Slots held in the pool now, by nominee kind and by category. Limits hold per round
+    (rules._quota), so in a campaign with rounds each figure is the busiest round's: a limit
+    below it would be broken there, while the sum over rounds is bound by no limit."""
     rows = db.session.execute(
-        select(Nomination.nominee_kind, Nomination.category, func.count())
+        select(Nomination.round_id, Nomination.nominee_kind, Nomination.category, func.count())
         .where(Nomination.pool_id == pool.id, Nomination.state.in_(SLOT_STATES))
-        .group_by(Nomination.nominee_kind, Nomination.category)
+        .group_by(Nomination.round_id, Nomination.nominee_kind, Nomination.category)
     ).all()
-    held: dict[str, int] = {}
-    for kind, category, count in rows:
+    per_round: dict[int | None, dict[str, int]] = {}
+    for round_id, kind, category, count in rows:
+        held = per_round.setdefault(round_id, {})
         held[kind] = held.get(kind, 0) + count
         held[f"category:{category}"] = held.get(f"category:{category}", 0) + count
-    return held
+    busiest: dict[str, int] = {}
+    for held in per_round.values():
+        for key, count in held.items():
+            busiest[key] = max(busiest.get(key, 0), count)
+    return busiest
 
 
 def pool_facts(pool: Pool) -> dict[str, Any]:
@@ -303,9 +310,9 @@ def pool_facts(pool: Pool) -> dict[str, Any]:
     return facts
 
 
-def _below_used(label: str, limit: int | None, used: int) -> str | None:
+def _below_used(label: str, limit: int | None, used: int, rounds: str) -> str | None:
     if limit is not None and limit < used:
-        return f"Không thể giảm {label} xuống {limit}: đã dùng {used} suất"
+        return f"Không thể giảm {label} xuống {limit}: đã dùng {used} suất{rounds}"
     return None
 
 
@@ -323,16 +330,17 @@ def update_pool(actor: Actor, campaign_id: int, pool_id: int, body: Any) -> Pool
         raise bad_request(f"Nhóm đối tượng không có trong nhóm chỉ tiêu: {', '.join(unknown)}.", unknown_fields=unknown)
     cat_values = parse(category_limits, {code: CATEGORY_LIMIT for code in category_limits}, what="Chỉ tiêu theo nhóm")
     held = held_slots(pool)
+    rounds = " trong cùng một đợt sơ kết, tổng kết" if pool.campaign.rounds else ""
     problems: dict[str, str] = {}
     if "name" in values and not values["name"]:
         problems["name"] = "Tên nhóm chỉ tiêu là bắt buộc"
     for kind, word in (("collective", "chỉ tiêu tập thể"), ("individual", "chỉ tiêu cá nhân")):
         name = f"limit_{kind}"
-        if name in values and (problem := _below_used(word, values[name], held.get(kind, 0))):
+        if name in values and (problem := _below_used(word, values[name], held.get(kind, 0), rounds)):
             problems[name] = problem
     for code, limit in cat_values.items():
         word = f"chỉ tiêu '{categories[code].name}'"
-        if problem := _below_used(word, limit, held.get(f"category:{code}", 0)):
+        if problem := _below_used(word, limit, held.get(f"category:{code}", 0), rounds):
             problems[f"{CATEGORY_LIMITS}.{code}"] = problem
     if problems:
         raise validation_failed(problems)

@@ -99,7 +99,13 @@ def admin_campaign(campaign_id: int):
             raise
         campaign = rules_admin.managed_campaign(actor(), campaign_id)
         return _campaign_page(campaign, form=form, message=show_error(form, exc), status=exc.status)
-    flash("Đã lưu đợt thi đua; các hồ sơ đã trình giữ quy định cũ.", "success")
+    # Stage time limits are read when a dossier enters its next stage (deadlines.stage_limit),
+    # not pinned with the rule version: say so rather than claim in-flight dossiers keep them.
+    flash(
+        "Đã lưu đợt thi đua. Hồ sơ đã trình vẫn được xét theo tiêu chí đã ghi khi trình; "
+        "thời hạn xử lý mới áp dụng từ bước tiếp theo của từng hồ sơ.",
+        "success",
+    )
     return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id))
 
 
