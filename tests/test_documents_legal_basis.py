@@ -86,7 +86,9 @@ def test_the_decision_page_and_api_show_the_legal_basis_recorded_at_signing(app,
     decision = _signed_on(date(2025, 6, 30))
     nd98 = db.session.scalars(select(LegalBasis).filter_by(code="ND-98-2023")).one()
     recorded_wording = nd98.citation
-    campaign_rules.update_legal_basis(actor("admin"), nd98.id, {"citation": "Nghị định số 98/2023/NĐ-CP (đã sửa)"})
+    campaign_rules.update_legal_basis(
+        actor("admin"), nd98.id, {"citation": "Nghị định số 98/2023/NĐ-CP (đã sửa)", "valid_until": "2025-06-15"}
+    )
     db.session.commit()
 
     page = Browser(app, "xa.vinhhiep").get(f"/decisions/{decision.id}")

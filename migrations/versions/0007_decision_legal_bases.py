@@ -19,6 +19,8 @@ def upgrade():
         sa.Column("legal_basis_id", sa.Integer(), nullable=False),
         sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("citation", sa.Text(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_until", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["decision_id"],
             ["decisions.id"],
@@ -34,8 +36,9 @@ def upgrade():
     # documents read it until now (by position, then code).
     op.execute(
         """
-        INSERT INTO decision_legal_bases (decision_id, legal_basis_id, ordinal, citation)
-        SELECT d.id, l.id, ROW_NUMBER() OVER (PARTITION BY d.id ORDER BY l.position, l.code), l.citation
+        INSERT INTO decision_legal_bases (decision_id, legal_basis_id, ordinal, citation, valid_from, valid_until)
+        SELECT d.id, l.id, ROW_NUMBER() OVER (PARTITION BY d.id ORDER BY l.position, l.code), l.citation,
+               l.valid_from, l.valid_until
         FROM decisions d
         JOIN legal_bases l
           ON (l.valid_from IS NULL OR l.valid_from <= d.date)

@@ -61,6 +61,8 @@ class DecisionLegalBasis(db.Model):
     # Order of the "Căn cứ" lines.
     ordinal: Mapped[int] = mapped_column(Integer)
     citation: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
 
     decision: Mapped[Decision] = relationship()
     legal_basis: Mapped[LegalBasis] = relationship()

@@ -32,7 +32,16 @@ def on_transition(firing, *, from_state: str, now: datetime) -> None:
             return
         rows = legal.in_force(decision.date)
     for ordinal, row in enumerate(rows, start=1):
-        db.session.add(DecisionLegalBasis(decision=decision, legal_basis=row, ordinal=ordinal, citation=row.citation))
+        db.session.add(
+            DecisionLegalBasis(
+                decision=decision,
+                legal_basis=row,
+                ordinal=ordinal,
+                citation=row.citation,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+            )
+        )
 
 
 def recorded(decision_id: int) -> list[DecisionLegalBasis]:

@@ -195,13 +195,13 @@ def decision(d: Decision) -> dict:
         "recorded_by": user_ref(d.recorded_by),
         "campaign_id": d.campaign_id,
         "nomination_ids": [n.id for n in d.nominations],
-        # The texts cited as recorded at signing; the validity is the legal basis version's.
+        # The texts cited and their validity, as recorded at signing.
         "legal_bases": [
             {
                 "code": row.legal_basis.code,
                 "citation": row.citation,
-                "valid_from": day(row.legal_basis.valid_from),
-                "valid_until": day(row.legal_basis.valid_until),
+                "valid_from": day(row.valid_from),
+                "valid_until": day(row.valid_until),
             }
             for row in decision_basis.recorded(d.id)
         ],
