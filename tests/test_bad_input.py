@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tdkt.models import Nomination, Unit, db
 from tdkt.workflow.clock import local_today
+from tdkt.workflow.payload import ascii_int
 
 from factories import campaign, nomination_in, user
 from matrix_support import API, assert_error, call, write_counts
@@ -510,3 +511,25 @@ def test_wrong_trigger_fields_are_422_and_write_nothing(world, api):
         json={"version": version_of(world["draft"]), "submission_number": "01/TTr-UBND"},
     )
     refused(api("vpdp"), "POST", f"{API}/nominations/actions/approve", 400, "unknown_trigger", json={"items": [{"id": 1, "version": 1}]})
+
+
+@pytest.mark.parametrize(
+    ("raw", "kwargs", "expected"),
+    [
+        ("42", {}, 42),
+        ("007", {}, 7),
+        ("²", {}, None),
+        ("٣", {}, None),
+        ("3.5", {}, None),
+        (" 3", {}, None),
+        ("1_000", {}, None),
+        ("", {}, None),
+        ("-4", {}, None),
+        ("-4", {"signed": True}, -4),
+        ("-", {"signed": True}, None),
+        ("1234", {"max_digits": 3}, None),
+        ("-123", {"max_digits": 3, "signed": True}, -123),
+    ],
+)
+def test_ascii_int_takes_ascii_digits_only(raw, kwargs, expected):
+    assert ascii_int(raw, **kwargs) == expected

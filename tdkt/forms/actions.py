@@ -3,7 +3,6 @@ and the selection of a bulk action (one checkbox, version and vote count per row
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cache
 
@@ -14,6 +13,7 @@ from wtforms.widgets import HiddenInput
 
 from ..workflow.engine import fields_for
 from ..workflow.machine import COMMENT_REQUIRED
+from ..workflow.payload import ascii_int
 from .base import BaseForm, body_of
 from .nominations import optional_int
 
@@ -70,7 +70,7 @@ def single_body(form: BaseForm) -> dict:
 def whole_number(text: str | None) -> int | None:
     """A whole number typed in ASCII digits, or None."""
     text = (text or "").strip()
-    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+    return ascii_int(text, max_digits=9)
 
 
 

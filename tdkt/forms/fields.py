@@ -6,9 +6,9 @@ import re
 
 from wtforms import IntegerField, StringField
 
-_DIGITS = re.compile(r"[0-9]+")
+from ..workflow.payload import ascii_int
+
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
-_WHOLE = re.compile(r"-?[0-9]{1,9}")
 
 
 def format_vnd(amount: int | None) -> str:
@@ -18,8 +18,9 @@ def format_vnd(amount: int | None) -> str:
 def parse_vnd(text: str) -> int:
     """'60.000.000' or '60000000' (spaces allowed) -> 60000000; ValueError otherwise."""
     compact = text.replace(" ", "").replace("\u00a0", "")
-    if _DIGITS.fullmatch(compact):
-        return int(compact)
+    plain = ascii_int(compact)
+    if plain is not None:
+        return plain
     if _GROUPED.fullmatch(compact):
         return int(compact.replace(".", ""))
     raise ValueError(compact)
@@ -56,7 +57,7 @@ class WholeNumberField(IntegerField):
 
     def process_formdata(self, valuelist):
         raw = valuelist[0].strip() if valuelist else ""
-        if raw and not _WHOLE.fullmatch(raw):
+        if raw and ascii_int(raw, max_digits=9, signed=True) is None:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
         super().process_formdata(valuelist)

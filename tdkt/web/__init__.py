@@ -17,6 +17,7 @@ from ..workflow import auth
 from ..workflow import deadlines as _deadlines  # noqa: F401  (connects the deadline receiver)
 from ..workflow import decision_basis as _decision_basis  # noqa: F401  (records a signed decision's legal basis)
 from ..workflow import jobs as _jobs  # noqa: F401  (connects the notification receiver and after-commit hook)
+from ..workflow.payload import ascii_int, fits_integer
 from .extensions import csrf, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
@@ -91,9 +92,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
     user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
+    number = ascii_int(user_id)
+    if number is None or not fits_integer(number):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or not user.active or user.get_id() != session_id:
         return None
     return user

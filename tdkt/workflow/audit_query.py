@@ -14,7 +14,7 @@ from ..models import AuditEvent, Nomination, Unit, User, db
 from .clock import LOCAL_TZ, to_local
 from .errors import forbidden, validation_failed
 from .machine import ROLE_LABELS, STATE_LABELS, TRIGGER_LABELS
-from .payload import fits_integer, parse_day
+from .payload import ascii_int, fits_integer, parse_day
 
 ACTIONS = (
     "transition", "create", "edit", "document", "download", "login", "login_failed",
@@ -64,11 +64,11 @@ class Filters:
             return [p.strip() for p in (args.get(name) or "").split(",") if p.strip()]
 
         def ints(name: str) -> tuple[int, ...]:
-            values = parts(name)
-            if not all(v.isascii() and v.isdigit() and fits_integer(int(v)) for v in values):
+            values = [ascii_int(v) for v in parts(name)]
+            if not all(v is not None and fits_integer(v) for v in values):
                 problems[name] = "Phải là số (nhiều giá trị cách nhau dấu phẩy)"
                 return ()
-            return tuple(int(v) for v in values)
+            return tuple(values)
 
         def day(name: str) -> date | None:
             raw = (args.get(name) or "").strip()
@@ -131,9 +131,9 @@ def filtered(user: User, filters: Filters) -> Select:
     if filters.actions:
         query = query.where(AuditEvent.action.in_(filters.actions))
     if filters.actors:
-        numeric = [a for a in filters.actors if a.isascii() and a.isdigit()]
-        ids = [int(a) for a in numeric if fits_integer(int(a))]
-        names = [a for a in filters.actors if a not in numeric]
+        numbers = {a: ascii_int(a) for a in filters.actors}
+        ids = [n for n in numbers.values() if n is not None and fits_integer(n)]
+        names = [a for a, n in numbers.items() if n is None]
         query = query.where(
             AuditEvent.actor_id.in_(select(User.id).where(or_(User.id.in_(ids), User.username.in_(names))))
         )

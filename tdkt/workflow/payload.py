@@ -54,6 +54,18 @@ def parse_day(text: str) -> date | None:
         return None
 
 
+def ascii_int(raw: str, *, max_digits: int | None = None, signed: bool = False) -> int | None:
+    """A whole number written in ASCII digits (after a '-' where signed), at most max_digits of
+    them, or None. Numbers people type are ASCII digits only: str.isdigit() also takes '²'
+    (which int() then refuses) and int() takes other scripts' digits ('٣' is 3)."""
+    digits = raw[1:] if signed and raw.startswith("-") else raw
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if max_digits is not None and len(digits) > max_digits:
+        return None
+    return int(raw)
+
+
 def fits_integer(value: int) -> bool:
     return INT_MIN <= value <= INT_MAX
 

@@ -12,6 +12,7 @@ from flask import Response, g
 from ...models.documents import DocumentJob
 from ...workflow.documents import jobs, service
 from ...workflow.errors import bad_request
+from ...workflow.payload import ascii_int
 from . import actor, bp, commit, serialize
 from .listing import query_args
 
@@ -20,9 +21,10 @@ def _int_arg(args: dict, name: str) -> int | None:
     raw = args.get(name)
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+    value = ascii_int(raw, max_digits=12)
+    if value is None:
         raise bad_request(f"Tham số '{name}' phải là số nguyên.")
-    return int(raw)
+    return value
 
 
 def options_from(args: dict) -> service.Options:

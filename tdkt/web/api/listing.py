@@ -10,7 +10,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...workflow.errors import bad_request, validation_failed
-from ...workflow.payload import fits_integer, is_clean_text, parse_day
+from ...workflow.payload import ascii_int, fits_integer, is_clean_text, parse_day
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -47,9 +47,9 @@ def int_list(args: dict, name: str) -> list[int] | None:
     if name not in args:
         return None
     parts = [p.strip() for p in args[name].split(",") if p.strip()]
-    if not parts or not all(p.isascii() and p.isdigit() for p in parts):
+    values = [ascii_int(p) for p in parts]
+    if not values or None in values:
         raise bad_request(f"Tham số '{name}' phải là số nguyên (nhiều giá trị cách nhau dấu phẩy).")
-    values = [int(p) for p in parts]
     if not all(fits_integer(v) for v in values):
         raise validation_failed({name: f"Giá trị quá lớn: {args[name]}"})
     return values
@@ -82,9 +82,9 @@ def limit_arg(args: dict) -> int:
     raw = args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+    value = ascii_int(raw, max_digits=6)
+    if value is None:
         raise bad_request("Tham số 'limit' phải là số nguyên.")
-    value = int(raw)
     if not 1 <= value <= MAX_LIMIT:
         raise validation_failed({"limit": f"limit phải từ 1 đến {MAX_LIMIT}, đã gửi {value}"})
     return value

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ...workflow import calendar
 from ...workflow.errors import bad_request, validation_failed
+from ...workflow.payload import ascii_int
 from . import bp
 from .listing import day_arg, query_args
 
@@ -16,11 +15,9 @@ def add_working_days():
     if "start" not in args or "days" not in args:
         raise bad_request("Cần tham số 'start' (YYYY-MM-DD) và 'days' (số nguyên).")
     start = day_arg(args, "start")
-    raw = args["days"]
-    # ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and "١٢".
-    if not re.fullmatch(r"-?[0-9]{1,7}", raw):
+    days = ascii_int(args["days"], max_digits=7, signed=True)
+    if days is None:
         raise bad_request("Tham số 'days' phải là số nguyên (chữ số 0–9).")
-    days = int(raw)
     if not 0 <= days <= calendar.MAX_DAYS:
         raise validation_failed({"days": f"days phải từ 0 đến {calendar.MAX_DAYS}, đã gửi {days}"})
     return {"date": calendar.current().add_working_days(start, days).isoformat()}

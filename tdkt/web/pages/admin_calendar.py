@@ -3,8 +3,6 @@ off and make-up working days, which every due date computed afterwards uses."""
 
 from __future__ import annotations
 
-import re
-
 from flask import flash, redirect, render_template, request, url_for
 
 from ...forms.base import body_of, show_error
@@ -12,6 +10,7 @@ from ...forms.calendar import CalendarOverrideForm
 from ...workflow import calendar
 from ...workflow.clock import local_today
 from ...workflow.errors import WorkflowError, bad_request
+from ...workflow.payload import ascii_int
 from . import actor, bp, commit, require_role, rollback
 
 
@@ -19,9 +18,10 @@ def _year() -> int:
     raw = request.args.get("year", "")
     if not raw:
         return local_today().year
-    if not re.fullmatch(r"[0-9]{4}", raw) or not calendar.FIRST_YEAR <= int(raw) <= calendar.LAST_YEAR:
+    year = ascii_int(raw, max_digits=4)
+    if year is None or not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
         raise bad_request(f"Năm phải là số từ {calendar.FIRST_YEAR} đến {calendar.LAST_YEAR}.")
-    return int(raw)
+    return year
 
 
 def _page(year: int, form: CalendarOverrideForm, message: str | None = None, status: int = 200):

@@ -4,8 +4,6 @@ workflow.campaign_rules (audited, versioned)."""
 
 from __future__ import annotations
 
-import re
-
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -20,7 +18,7 @@ from ...forms.campaign_rules import (
 from ...models import Campaign, RuleVersion, db
 from ...workflow import campaign_rules as rules_admin
 from ...workflow.errors import WorkflowError
-from ...workflow.payload import Field
+from ...workflow.payload import Field, ascii_int
 from . import actor, bp, commit, require_role, rollback
 
 
@@ -126,11 +124,11 @@ def admin_campaign_pool(campaign_id: int, pool_id: int):
             continue
         raw = request.form[key].strip()
         low, high = rules_admin.CATEGORY_LIMIT.min_value, rules_admin.CATEGORY_LIMIT.max_value
+        value = ascii_int(raw, max_digits=9)
         if not raw:
             limits[c.code] = None
-        # ASCII digits only: str.isdigit() also takes '²' (which int() refuses) and '٣'.
-        elif re.fullmatch(r"[0-9]{1,9}", raw) and low <= int(raw) <= high:
-            limits[c.code] = int(raw)
+        elif value is not None and low <= value <= high:
+            limits[c.code] = value
         else:
             problems[key] = f"Chỉ tiêu '{c.name}' phải là số nguyên từ {low} đến {high}, đã nhập '{raw[:20]}'"
     body[rules_admin.CATEGORY_LIMITS] = limits

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, literal, tuple_
 
 from ...models import db
+from ...workflow.payload import ascii_int
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
@@ -38,7 +38,9 @@ def _serializer() -> URLSafeSerializer:
 
 def limit() -> int:
     raw = request.args.get("limit", "")
-    value = int(raw) if re.fullmatch(r"[0-9]{1,3}", raw) else DEFAULT_LIMIT
+    value = ascii_int(raw, max_digits=3)
+    if value is None:
+        value = DEFAULT_LIMIT
     return min(max(value, 1), MAX_LIMIT)
 
 

@@ -12,6 +12,7 @@ from docx.document import Document
 from ....models import AwardForm, Campaign, Nomination, Unit
 from ... import rule_versions
 from ...clock import local_today
+from ...payload import ascii_int
 from .. import issuers
 from ..formatting import clean, date_words, number_ref, place_date
 from ..issuers import Issuer, Signature
@@ -60,8 +61,8 @@ def reference(number: int | str | None, symbol: str) -> str:
     if isinstance(number, int):
         return number_ref(number, symbol)
     text = clean(number)
-    # str.isdigit() also accepts "²" and other Unicode digits, which int() then refuses.
-    return number_ref(int(text), symbol) if text.isascii() and text.isdigit() else text
+    plain = ascii_int(text)
+    return text if plain is None else number_ref(plain, symbol)
 
 
 def dated_reference(label: str, number: int | str | None, symbol: str, day: date | None) -> str:
