@@ -1,5 +1,5 @@
-"""Administering campaign rules: campaigns, their pools, award forms and their chains, eligibility
-criteria and the legal basis. Validate, flush, write an "admin" audit event with a field-level diff
+"""Administering campaign rules: campaigns, their review rounds and pools, award forms and their
+chains, eligibility criteria and the legal basis. Validate, flush, write an "admin" audit event with a field-level diff
 and, for what the checks read, a new rule version (nominations in flight keep theirs).
 
 Like the engine, every function runs inside the caller's transaction and only flushes. An admin
@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from ..models import (
     AwardForm,
     Campaign,
+    CampaignRound,
     ChainLevel,
     EligibilityCriterion,
     Nomination,
@@ -88,6 +89,13 @@ CRITERION_FIELDS = {
     "nominee_type": Field(str, "Loại đối tượng", choices=NOMINEE_TYPES),
     "award_form_id": Field(int, "Hình thức khen thưởng"),
     "min_vnd": Field(int, "Mức đóng góp tối thiểu (VND)", min_value=1, max_value=10**15, fits_column=False),
+}
+ROUND_FIELDS = {
+    "code": Field(str, "Mã đợt", max_length=40, nullable=False),
+    "name": Field(str, "Tên đợt sơ kết, tổng kết", max_length=255, nullable=False),
+    "submission_opens_on": Field(date, "Ngày bắt đầu nhận hồ sơ", nullable=False),
+    "submission_closes_on": Field(date, "Ngày hết hạn nhận hồ sơ", nullable=False),
+    "position": Field(int, "Thứ tự", min_value=0, max_value=1000, nullable=False),
 }
 LEGAL_BASIS_FIELDS = {
     "code": Field(str, "Mã văn bản", max_length=40, nullable=False),
@@ -159,6 +167,14 @@ def managed_pool(actor: Actor, campaign_id: int, pool_id: int) -> Pool:
     if pool is None or (pool.unit is not None and not administers(actor.user, pool.unit)):
         raise not_found("Nhóm chỉ tiêu")
     return pool
+
+
+def managed_round(actor: Actor, campaign_id: int, round_id: int) -> CampaignRound:
+    campaign = managed_campaign(actor, campaign_id)
+    found = next((r for r in campaign.rounds if r.id == round_id), None)
+    if found is None:
+        raise not_found("Đợt sơ kết, tổng kết")
+    return found
 
 
 LEGAL_BASIS_SHARED = "Văn bản căn cứ"
@@ -358,6 +374,136 @@ def update_pool(actor: Actor, campaign_id: int, pool_id: int, body: Any) -> Pool
                 unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
         db.session.flush()
     return pool
+
+
+# --- review rounds ---------------------------------------------------------------------------
+
+
+def round_facts(found: CampaignRound) -> dict[str, Any]:
+    return {name: getattr(found, name) for name in ROUND_FIELDS}
+
+
+def _window(opens: date, closes: date) -> str:
+    return f"{opens:%d/%m/%Y} – {closes:%d/%m/%Y}"
+
+
+def _nominations_in(campaign: Campaign, round_id: int | None) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Nomination).where(
+            Nomination.campaign_id == campaign.id,
+            Nomination.round_id.is_(None) if round_id is None else Nomination.round_id == round_id,
+        )
+    )
+
+
+def _check_round(campaign: Campaign, found: CampaignRound | None, wanted: dict[str, Any]) -> None:
+    """Required facts, a window that opens before it closes, a code of its own, and no overlap
+    with another round's window: a day belongs to one round, the one a new nomination joins."""
+    problems: dict[str, str] = {}
+    for name in ("code", "name"):
+        if not wanted.get(name):
+            problems[name] = f"{ROUND_FIELDS[name].label} là bắt buộc"
+    others = [r for r in campaign.rounds if r is not found]
+    code = wanted.get("code")
+    if code and any(r.code == code for r in others):
+        problems["code"] = f"Mã đợt {code} đã được dùng trong đợt thi đua này"
+    opens, closes = wanted["submission_opens_on"], wanted["submission_closes_on"]
+    if opens > closes:
+        problems["submission_closes_on"] = (
+            f"Ngày hết hạn nhận hồ sơ ({closes:%d/%m/%Y}) trước ngày bắt đầu ({opens:%d/%m/%Y})"
+        )
+    else:
+        clash = next(
+            (r for r in others if r.submission_opens_on <= closes and opens <= r.submission_closes_on), None
+        )
+        if clash is not None:
+            problems["submission_opens_on"] = (
+                f"Thời gian nhận hồ sơ {_window(opens, closes)} trùng với đợt '{clash.name}' "
+                f"({_window(clash.submission_opens_on, clash.submission_closes_on)})"
+            )
+    if problems:
+        raise validation_failed(problems)
+
+
+def create_round(actor: Actor, campaign_id: int, body: Any) -> CampaignRound:
+    """Add a review round. A campaign whose nominations were filed before it had rounds belong
+    to none, so duplicates and quotas would count them apart from the new round's: refused."""
+    campaign = managed_campaign(actor, campaign_id)
+    values = parse(body, ROUND_FIELDS, what="Đợt sơ kết, tổng kết")
+    missing = {
+        name: f"{spec.label} là bắt buộc"
+        for name, spec in ROUND_FIELDS.items()
+        if values.get(name) is None and name != "position"
+    }
+    if missing:
+        raise validation_failed(missing)
+    if not campaign.rounds and (filed := _nominations_in(campaign, None)):
+        raise WorkflowError(
+            409,
+            "invalid_state",
+            f"Không thể chia đợt thi đua thành các đợt sơ kết, tổng kết: đã có {filed} hồ sơ đề nghị "
+            "không thuộc đợt nào.",
+            {"nominations": filed},
+        )
+    if values.get("position") is None:
+        values["position"] = max((r.position for r in campaign.rounds), default=0) + 1
+    _check_round(campaign, None, values)
+    found = CampaignRound(**values)
+    campaign.rounds.append(found)
+    db.session.flush()
+    number = _version(campaign, actor)
+    _record(actor, "create_round", object_type="campaign_round", object_id=found.id,
+            unit_id=campaign.owner_unit_id, changes=_diff({}, round_facts(found)), rule_version=number,
+            campaign_id=campaign.id)
+    db.session.flush()
+    return found
+
+
+def update_round(actor: Actor, campaign_id: int, round_id: int, body: Any) -> CampaignRound:
+    """Change a round's facts. A new window applies to first submits from now on; nominations
+    already submitted in the round stay in it whatever their submit date."""
+    found = managed_round(actor, campaign_id, round_id)
+    values = parse(body, ROUND_FIELDS, what="Đợt sơ kết, tổng kết")
+    nulls = {name: f"{ROUND_FIELDS[name].label} là bắt buộc" for name, value in values.items() if value is None}
+    if nulls:
+        raise validation_failed(nulls)
+    before = round_facts(found)
+    campaign = found.campaign
+    _check_round(campaign, found, before | values)
+    for name, value in values.items():
+        setattr(found, name, value)
+    db.session.flush()
+    db.session.refresh(campaign, ["rounds"])
+    changes = _diff(before, round_facts(found))
+    if changes:
+        number = _version(campaign, actor)
+        _record(actor, "update_round", object_type="campaign_round", object_id=found.id,
+                unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
+        db.session.flush()
+    return found
+
+
+def delete_round(actor: Actor, campaign_id: int, round_id: int) -> Campaign:
+    """Remove a round no nomination belongs to (a draft counts: it would lose its round)."""
+    found = managed_round(actor, campaign_id, round_id)
+    campaign = found.campaign
+    filed = _nominations_in(campaign, found.id)
+    if filed:
+        raise WorkflowError(
+            409,
+            "invalid_state",
+            f"Không thể xóa đợt '{found.name}': đã có {filed} hồ sơ đề nghị thuộc đợt này.",
+            {"nominations": filed},
+        )
+    before = round_facts(found)
+    campaign.rounds.remove(found)  # delete-orphan: the row goes with it
+    db.session.flush()
+    number = _version(campaign, actor)
+    _record(actor, "delete_round", object_type="campaign_round", object_id=round_id,
+            unit_id=campaign.owner_unit_id, changes=_diff(before, {}), rule_version=number,
+            campaign_id=campaign.id)
+    db.session.flush()
+    return campaign
 
 
 # --- eligibility criteria --------------------------------------------------------------------

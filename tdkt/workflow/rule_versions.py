@@ -1,7 +1,8 @@
 """Numbered snapshots of a campaign's rules, and the rules a nomination is judged by.
 
 A snapshot holds what the checks read: the pools' limits and whether they are open, each award
-form's pass share and chain of levels, the eligibility criteria. Every administrative edit of a
+form's pass share and chain of levels, the eligibility criteria; and, as a record of what was in
+force, the review rounds with their windows (only a first submit reads a window, before any pin). Every administrative edit of a
 campaign or of one of its award forms adds a version; a nomination pins the version in force at
 its first submit and is judged by it until it closes, so an edit never changes a nomination in
 flight. A nomination submitted before versions existed has none and follows the live rules.
@@ -48,6 +49,16 @@ def snapshot_of(campaign: Campaign) -> dict[str, Any]:
             }
             for f in campaign.award_forms
         },
+        "rounds": [
+            {
+                "id": r.id,
+                "code": r.code,
+                "name": r.name,
+                "submission_opens_on": r.submission_opens_on.isoformat(),
+                "submission_closes_on": r.submission_closes_on.isoformat(),
+            }
+            for r in campaign.rounds
+        ],
         "criteria": [
             {
                 "code": c.code,

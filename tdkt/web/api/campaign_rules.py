@@ -1,4 +1,4 @@
-"""Campaign rules through the API (admins): a campaign's rules, its pools and criteria, award
+"""Campaign rules through the API (admins): a campaign's rules, its rounds, pools and criteria, award
 forms with their chains, the legal basis; and a proposer's attestations. The same
 workflow.campaign_rules and workflow.attestations functions serve the pages."""
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import g
 
-from ...models import AwardForm, Campaign, EligibilityCriterion, Pool
+from ...models import AwardForm, Campaign, CampaignRound, EligibilityCriterion, Pool
 from ...models.documents import LegalBasis
 from ...workflow import attestations, campaign_rules, rule_versions
 from ...workflow.nominations import get as get_nomination
@@ -37,6 +37,10 @@ def pool_json(pool: Pool) -> dict[str, Any]:
     }
 
 
+def round_json(found: CampaignRound) -> dict[str, Any]:
+    return serialize.campaign_round(found) | {"position": found.position}
+
+
 def criterion_json(c: EligibilityCriterion) -> dict[str, Any]:
     return {name: getattr(c, name) for name in campaign_rules.CRITERION_FIELDS}
 
@@ -49,6 +53,7 @@ def campaign_rules_json(campaign: Campaign) -> dict[str, Any]:
     }
     return {"id": campaign.id, "code": campaign.code} | facts | {
         "award_form_ids": [f.id for f in campaign.award_forms],
+        "rounds": [round_json(r) for r in campaign.rounds],
         "pools": [pool_json(p) for p in campaign.pools],
         "criteria": [criterion_json(c) for c in campaign.criteria],
         "rule_version": None if version is None else {
@@ -98,6 +103,33 @@ def patch_pool(campaign_id: int, pool_id: int):
     pool = campaign_rules.update_pool(actor(), campaign_id, pool_id, parsed_body())
     commit()
     return pool_json(pool)
+
+
+@bp.get("/campaigns/<int:campaign_id>/rounds")
+def campaign_rounds(campaign_id: int):
+    campaign = campaign_rules.managed_campaign(actor(), campaign_id)
+    return {"items": [round_json(r) for r in campaign.rounds], "next_cursor": None}
+
+
+@bp.post("/campaigns/<int:campaign_id>/rounds")
+def post_campaign_round(campaign_id: int):
+    found = campaign_rules.create_round(actor(), campaign_id, parsed_body())
+    commit()
+    return round_json(found), 201
+
+
+@bp.patch("/campaigns/<int:campaign_id>/rounds/<int:round_id>")
+def patch_campaign_round(campaign_id: int, round_id: int):
+    found = campaign_rules.update_round(actor(), campaign_id, round_id, parsed_body())
+    commit()
+    return round_json(found)
+
+
+@bp.delete("/campaigns/<int:campaign_id>/rounds/<int:round_id>")
+def delete_campaign_round(campaign_id: int, round_id: int):
+    campaign_rules.delete_round(actor(), campaign_id, round_id)
+    commit()
+    return "", 204
 
 
 @bp.put("/campaigns/<int:campaign_id>/criteria/<code>")

@@ -25,6 +25,10 @@ from .spec import (
 )
 
 CONFLICT = error("The chain has dossiers in flight at a level being removed or moved", "invalid_state")
+ROUND_CONFLICT = error(
+    "The round has nominations (delete), or the campaign has nominations filed without rounds (first round)",
+    "invalid_state",
+)
 NOT_EDITABLE = error("Outside draft/returned, or a stale version", "not_editable", "version_conflict")
 LIMIT = nullable(INTEGER)
 HELD_CATEGORY = obj({"code": STRING, "name": STRING, "nominee_kind": STRING, "limit": LIMIT, "held": INTEGER})
@@ -50,6 +54,8 @@ CRITERION = obj(
         "min_vnd": nullable(INTEGER),
     }
 )
+ROUND = obj({"id": INTEGER, "code": STRING, "name": STRING, "submission_opens_on": DAY,
+             "submission_closes_on": DAY, "open": BOOLEAN, "position": INTEGER})
 CAMPAIGN_RULES = obj(
     {
         "id": INTEGER,
@@ -63,6 +69,7 @@ CAMPAIGN_RULES = obj(
         "submission_closes_on": DAY,
         **{name: INTEGER for name in campaign_rules.STAGE_DAYS},
         "award_form_ids": {"type": "array", "items": INTEGER},
+        "rounds": {"type": "array", "items": ROUND},
         "pools": {"type": "array", "items": POOL},
         "criteria": {"type": "array", "items": CRITERION},
         "rule_version": nullable(obj({"number": INTEGER, "created_at": INSTANT})),
@@ -101,6 +108,7 @@ WRITE = ADMIN | {"400": BAD_REQUEST, "422": INVALID_VALUE}
 def paths() -> dict:
     campaign_id = path_id("campaign_id", "the campaign")
     pool_id = path_id("pool_id", "the pool")
+    round_id = path_id("round_id", "the review round")
     award_form_id = path_id("award_form_id", "the award form")
     legal_basis_id = path_id("legal_basis_id", "the legal basis version")
     nomination_id = path_id("nomination_id", "the nomination")
@@ -128,6 +136,31 @@ def paths() -> dict:
             "get": operation(
                 "getCampaignRules", "A campaign's rules with held slots and the current rule version (admins)",
                 {"200": ok(CAMPAIGN_RULES)} | ADMIN, parameters=[campaign_id], tags=tags,
+            ),
+        },
+        "/campaigns/{campaign_id}/rounds": {
+            "get": operation(
+                "listCampaignRounds", "A campaign's review rounds with their windows, in order (admins)",
+                {"200": ok(list_of(ROUND, one_page=True))} | ADMIN, parameters=[campaign_id], tags=tags,
+            ),
+            "post": operation(
+                "createCampaignRound", "Add a review round (a window of its own, overlapping no other round's); "
+                "a new rule version", {"201": ok(ROUND, "Created"), "409": ROUND_CONFLICT} | WRITE,
+                parameters=[campaign_id],
+                body=body_schema(campaign_rules.ROUND_FIELDS, ("code", "name", "submission_opens_on",
+                                                               "submission_closes_on")), tags=tags,
+            ),
+        },
+        "/campaigns/{campaign_id}/rounds/{round_id}": {
+            "patch": operation(
+                "updateCampaignRound", "Edit a review round; a new window applies to first submits from now on",
+                {"200": ok(ROUND)} | WRITE, parameters=[campaign_id, round_id],
+                body=body_schema(campaign_rules.ROUND_FIELDS, ()), tags=tags,
+            ),
+            "delete": operation(
+                "deleteCampaignRound", "Remove a review round no nomination belongs to",
+                {"204": {"description": "Removed"}, "409": ROUND_CONFLICT} | ADMIN,
+                parameters=[campaign_id, round_id], tags=tags,
             ),
         },
         "/campaigns/{campaign_id}/pools/{pool_id}": {
