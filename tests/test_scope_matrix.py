@@ -628,6 +628,41 @@ def _campaign_patch(world, api, username):
         _admin_expectation(username, api(username).patch(f"{API}/campaigns/{c.id}", json={}), related, 200)
 
 
+@case("GET", "/campaigns/<int:campaign_id>/rounds")
+def _rounds(world, api, username):
+    for c, related in _rule_campaigns():
+        _admin_expectation(username, api(username).get(f"{API}/campaigns/{c.id}/rounds"), related, 200)
+
+
+@case("POST", "/campaigns/<int:campaign_id>/rounds")
+def _round_post(world, api, username):
+    """An empty body: refused as incomplete where the admin may add, before that 404 or 403."""
+    for c, related in _rule_campaigns():
+        response = api(username).post(f"{API}/campaigns/{c.id}/rounds", json={})
+        if _is_admin(username) and related:
+            assert_error(response, 422, "validation_failed")
+        else:
+            _admin_expectation(username, response, related, 422)
+
+
+def _round_calls(method: str, api, username) -> None:
+    """Hà Nam's rounds: not the demo admin's campaign; nor through Vĩnh Châu's, which has none."""
+    hanam = campaign("HN-NTM-2021-2025")
+    for c in (hanam, campaign()):
+        response = api(username)._call(method, f"{API}/campaigns/{c.id}/rounds/{hanam.rounds[0].id}", json={})
+        _admin_expectation(username, response, False, 200)
+
+
+@case("PATCH", "/campaigns/<int:campaign_id>/rounds/<int:round_id>")
+def _round_patch(world, api, username):
+    _round_calls("PATCH", api, username)
+
+
+@case("DELETE", "/campaigns/<int:campaign_id>/rounds/<int:round_id>")
+def _round_delete(world, api, username):
+    _round_calls("DELETE", api, username)
+
+
 @case("PATCH", "/campaigns/<int:campaign_id>/pools/<int:pool_id>")
 def _pool_patch(world, api, username):
     c = campaign()
