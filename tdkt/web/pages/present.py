@@ -11,10 +11,11 @@ from flask_login import current_user
 from ...forms.admin import CAPACITY_LABELS, UNIT_KIND_LABELS
 from ...forms.fields import format_vnd
 from ...forms.nominations import GENDER_LABELS, KIND_LABELS, TYPE_LABELS
-from ...models import AuditEvent, Nomination
+from ...models import AuditEvent, CampaignRound, Nomination
 from ...workflow import deadlines, rule_versions
+from ...workflow.admin import top_level_admin
 from ...workflow.audit_query import ACTION_LABELS
-from ...workflow.clock import to_local
+from ...workflow.clock import local_today, to_local
 from ...workflow.machine import ROLE_LABELS, STATE_LABELS, TRIGGER_LABELS
 from . import bp
 from .queues import Queue, queues_for
@@ -52,6 +53,7 @@ def labels() -> dict[str, dict[str, str]]:
         "gender": GENDER_LABELS,
         "unit_kind": UNIT_KIND_LABELS,
         "capacity": CAPACITY_LABELS,
+        "round_status": ROUND_STATUS_LABELS,
     }
 
 
@@ -59,6 +61,25 @@ def labels() -> dict[str, dict[str, str]]:
 def due_status(n: Nomination) -> deadlines.DueStatus | None:
     """"còn 2 ngày làm việc", "đến hạn hôm nay", "quá hạn 3 ngày", or None outside a stage."""
     return deadlines.status(n)
+
+
+ROUND_STATUS_LABELS = {"upcoming": "Chưa mở", "open": "Đang nhận hồ sơ", "closed": "Đã kết thúc"}
+
+
+@bp.app_template_global()
+def round_status(r: CampaignRound) -> str:
+    """Whether a review round takes dossiers today ("open"), has yet to ("upcoming") or did ("closed")."""
+    today = local_today()
+    if today < r.submission_opens_on:
+        return "upcoming"
+    return "open" if today <= r.submission_closes_on else "closed"
+
+
+@bp.app_template_global()
+def keeps_shared_rules() -> bool:
+    """Whether the user is a top-level admin, the only one who keeps the calendar and the legal
+    basis every unit shares (the others would get 403 there)."""
+    return current_user.is_authenticated and top_level_admin(current_user)
 
 
 @bp.app_template_global()
