@@ -9,9 +9,10 @@ from ...forms.base import body_of, show_error
 from ...forms.calendar import CalendarOverrideForm
 from ...workflow import calendar
 from ...workflow.clock import local_today
-from ...workflow.errors import WorkflowError, bad_request
+from ...workflow.errors import bad_request
 from ...workflow.payload import ascii_int
-from . import actor, bp, commit, require_role, rollback
+from . import actor, bp, commit, require_role
+from .saving import attempt
 
 
 def _year() -> int:
@@ -52,14 +53,9 @@ def admin_calendar_add():
     year = typed.year if typed and calendar.FIRST_YEAR <= typed.year <= calendar.LAST_YEAR else _year()
     if not valid:
         return _page(year, form, status=422)
-    try:
-        added = calendar.add_override(actor(), body_of(form, ("day", "kind", "note")))
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
-        return _page(year, form, show_error(form, exc), exc.status)
+    added, refused = attempt(lambda: calendar.add_override(actor(), body_of(form, ("day", "kind", "note"))))
+    if refused:
+        return _page(year, form, show_error(form, refused), refused.status)
     label = calendar.OVERRIDE_KIND_LABELS[added.kind].lower()
     flash(f"Đã thêm {label} {added.day:%d/%m/%Y}.", "success")
     return redirect(url_for("pages.admin_calendar", year=added.day.year))

@@ -14,10 +14,11 @@ from ...models.documents import DocumentIssuer
 from ...workflow import admin
 from ...workflow.documents import certificates, issuers, templates
 from ...workflow.documents.service import DOCX
-from ...workflow.errors import WorkflowError, not_found
+from ...workflow.errors import not_found
 from ...workflow.permissions import visible_units
 from ..api.documents import send
-from . import actor, bp, commit, me, require_role, rollback
+from . import actor, bp, commit, me, require_role
+from .saving import attempt
 
 
 def _kind(kind: str) -> str:
@@ -63,14 +64,9 @@ def admin_document_template(kind: str):
         return _template_page(kind, form, status=422)
     # One byte beyond the limit is enough to know the file is too large.
     data = upload.stream.read(templates.MAX_TEMPLATE_BYTES + 1)
-    try:
-        row = templates.upload(actor(), kind, data, upload.filename, form.note.data or "")
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
-        return _template_page(kind, form, message=exc.message, status=exc.status)
+    row, refused = attempt(lambda: templates.upload(actor(), kind, data, upload.filename, form.note.data or ""))
+    if refused:
+        return _template_page(kind, form, message=refused.message, status=refused.status)
     flash(f"Đã tải lên phiên bản {row.version} của mẫu; văn bản tạo từ nay dùng phiên bản này.", "success")
     return redirect(url_for("pages.admin_document_template", kind=kind))
 
@@ -103,14 +99,9 @@ def admin_document_issuer(unit_id: int, role: str):
     form = IssuerForm(obj=current) if request.method == "GET" else IssuerForm()
     message, status = None, 200
     if form.validate_on_submit():
-        try:
-            issuers.save(actor(), unit.id, role, body_of(form, issuers.ISSUER_FIELDS))
-            commit()
-        except WorkflowError as exc:
-            rollback()
-            if exc.status in (403, 404):
-                raise
-            message, status = show_error(form, exc), exc.status
+        _, refused = attempt(lambda: issuers.save(actor(), unit.id, role, body_of(form, issuers.ISSUER_FIELDS)))
+        if refused:
+            message, status = show_error(form, refused), refused.status
         else:
             flash("Đã lưu thông tin cơ quan ban hành văn bản.", "success")
             return redirect(url_for("pages.admin_document_issuer", unit_id=unit.id, role=role))
@@ -134,14 +125,10 @@ def admin_certificate_layout(unit_id: int):
     form = OffsetsForm(obj=layout) if request.method == "GET" else OffsetsForm()
     message, status = None, 200
     if form.validate_on_submit():
-        try:
-            certificates.set_offsets(actor(), unit, form.offset_x_mm.data, form.offset_y_mm.data)
-            commit()
-        except WorkflowError as exc:
-            rollback()
-            if exc.status in (403, 404):
-                raise
-            message, status = show_error(form, exc), exc.status
+        x_mm, y_mm = form.offset_x_mm.data, form.offset_y_mm.data
+        _, refused = attempt(lambda: certificates.set_offsets(actor(), unit, x_mm, y_mm))
+        if refused:
+            message, status = show_error(form, refused), refused.status
         else:
             flash("Đã lưu vị trí in Giấy khen trên phôi.", "success")
             return redirect(url_for("pages.admin_certificate_layout", unit_id=unit.id))

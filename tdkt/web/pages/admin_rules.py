@@ -17,9 +17,9 @@ from ...forms.campaign_rules import (
 )
 from ...models import Campaign, RuleVersion, db
 from ...workflow import campaign_rules as rules_admin
-from ...workflow.errors import WorkflowError
 from ...workflow.payload import Field, ascii_int
-from . import actor, bp, commit, require_role, rollback
+from . import actor, bp, commit, require_role
+from .saving import attempt
 
 
 def _body(form, specs: dict[str, Field]) -> tuple[dict, dict[str, str]]:
@@ -88,15 +88,10 @@ def admin_campaign(campaign_id: int):
         _mark(form, missing)
         return _campaign_page(campaign, form=form, status=422)
     body[rules_admin.AWARD_FORM_IDS] = form.award_form_ids.data or []
-    try:
-        rules_admin.update_campaign(actor(), campaign.id, body)
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
+    _, refused = attempt(lambda: rules_admin.update_campaign(actor(), campaign.id, body))
+    if refused:
         campaign = rules_admin.managed_campaign(actor(), campaign_id)
-        return _campaign_page(campaign, form=form, message=show_error(form, exc), status=exc.status)
+        return _campaign_page(campaign, form=form, message=show_error(form, refused), status=refused.status)
     # Stage time limits are read when a dossier enters its next stage (deadlines.stage_limit),
     # not pinned with the rule version: say so rather than claim in-flight dossiers keep them.
     flash(
@@ -133,14 +128,9 @@ def admin_campaign_pool(campaign_id: int, pool_id: int):
             problems[key] = f"Chỉ tiêu '{c.name}' phải là số nguyên từ {low} đến {high}, đã nhập '{raw[:20]}'"
     body[rules_admin.CATEGORY_LIMITS] = limits
     if not problems:
-        try:
-            rules_admin.update_pool(actor(), campaign_id, pool.id, body)
-            commit()
-        except WorkflowError as exc:
-            rollback()
-            if exc.status in (403, 404):
-                raise
-            problems = dict(exc.details.get("fields") or {"name": exc.message})
+        _, refused = attempt(lambda: rules_admin.update_pool(actor(), campaign_id, pool.id, body))
+        if refused:
+            problems = dict(refused.details.get("fields") or {"name": refused.message})
     campaign = rules_admin.managed_campaign(actor(), campaign_id)
     if problems:
         return _campaign_page(campaign, pool_errors={pool_id: problems}, status=422)
@@ -157,15 +147,10 @@ def admin_campaign_criterion(campaign_id: int):
     if not form.validate():
         return _campaign_page(campaign, criterion=form, status=422)
     body = {k: v for k, v in ((n, jsonable(form[n].data)) for n in rules_admin.CRITERION_FIELDS) if v is not None}
-    try:
-        rules_admin.set_criterion(actor(), campaign.id, body)
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
+    _, refused = attempt(lambda: rules_admin.set_criterion(actor(), campaign.id, body))
+    if refused:
         campaign = rules_admin.managed_campaign(actor(), campaign_id)
-        return _campaign_page(campaign, criterion=form, message=show_error(form, exc), status=exc.status)
+        return _campaign_page(campaign, criterion=form, message=show_error(form, refused), status=refused.status)
     flash("Đã lưu tiêu chí; các hồ sơ đã trình giữ quy định cũ.", "success")
     return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id, _anchor="criteria"))
 
@@ -226,15 +211,10 @@ def admin_award_form(award_form_id: int):
         for entry in form.levels
         if (entry.data.get("name") or "").strip() or entry.data.get("office_unit_id")
     ]
-    try:
-        rules_admin.update_award_form(actor(), award_form.id, body)
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status == 404:
-            raise
+    _, refused = attempt(lambda: rules_admin.update_award_form(actor(), award_form.id, body))
+    if refused:
         award_form = rules_admin.managed_award_form(actor(), award_form_id)
-        return _award_form_page(award_form, form, message=show_error(form, exc), status=exc.status)
+        return _award_form_page(award_form, form, message=show_error(form, refused), status=refused.status)
     flash("Đã lưu hình thức khen thưởng; các hồ sơ đã trình giữ cấp xét cũ.", "success")
     return redirect(url_for("pages.admin_award_form", award_form_id=award_form.id))
 
@@ -255,14 +235,9 @@ def _legal_basis_submit(form: LegalBasisForm, save, template: str, **context):
     if missing:
         _mark(form, missing)
         return render_template(template, form=form, **context), 422
-    try:
-        row = save(body)
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status == 404:
-            raise
-        return render_template(template, form=form, message=show_error(form, exc), **context), exc.status
+    row, refused = attempt(lambda: save(body))
+    if refused:
+        return render_template(template, form=form, message=show_error(form, refused), **context), refused.status
     flash(f"Đã lưu văn bản căn cứ {row.code}.", "success")
     return redirect(url_for("pages.admin_legal_bases"))
 

@@ -9,10 +9,10 @@ from ...forms.admin import RecognitionForm, UnitForm
 from ...forms.base import body_of, options, show_error
 from ...models import Unit, db
 from ...workflow import admin, campaign_rules
-from ...workflow.errors import WorkflowError
 from ...workflow.permissions import visible_units
-from . import actor, bp, commit, me, require_role, rollback
+from . import actor, bp, me, require_role
 from .admin_users import unit_choices
+from .saving import attempt
 
 
 @bp.get("/admin/units")
@@ -30,12 +30,10 @@ def admin_unit_new():
     form.parent_id.choices = options([("", "— Chọn đơn vị cấp trên —"), *unit_choices(me())])
     message, status = None, 200
     if form.validate_on_submit():
-        try:
-            unit = admin.create_unit(actor(), body_of(form, ("code", "name", "kind", "parent_id", "abbreviation", "place_name")))
-            commit()
-        except WorkflowError as exc:
-            rollback()
-            message, status = show_error(form, exc), exc.status
+        body = body_of(form, ("code", "name", "kind", "parent_id", "abbreviation", "place_name"))
+        unit, refused = attempt(lambda: admin.create_unit(actor(), body))
+        if refused:
+            message, status = show_error(form, refused), refused.status
         else:
             flash(f"Đã tạo đơn vị {unit.name}.", "success")
             return redirect(url_for("pages.admin_unit", unit_id=unit.id))
@@ -55,12 +53,9 @@ def admin_unit(unit_id: int):
     message, status = None, 200
     if form.validate_on_submit():
         body = body_of(form, ("decision_number", "decision_date")) | {"recognized": form.recognized.data == "1"}
-        try:
-            admin.set_recognition(actor(), unit.id, body)
-            commit()
-        except WorkflowError as exc:
-            rollback()
-            message, status = show_error(form, exc), exc.status
+        _, refused = attempt(lambda: admin.set_recognition(actor(), unit.id, body))
+        if refused:
+            message, status = show_error(form, refused), refused.status
         else:
             flash("Đã lưu thông tin công nhận.", "success")
             return redirect(url_for("pages.admin_unit", unit_id=unit.id))

@@ -9,11 +9,11 @@ from ...forms.admin import AssignmentForm, ResetPasswordForm, UserForm
 from ...forms.base import body_of, options, show_error
 from ...models import Unit, User, db
 from ...workflow import admin
-from ...workflow.errors import WorkflowError
 from ...workflow.permissions import visible_units
 from ...workflow.text import fold
-from . import actor, bp, commit, me, require_role, rollback
+from . import actor, bp, me, require_role
 from .paging import Key, paginate
+from .saving import attempt
 
 
 def unit_choices(user: User) -> list[tuple[int, str]]:
@@ -46,12 +46,9 @@ def admin_user_new():
     form.unit_id.choices = options([("", "— Chọn đơn vị —"), *unit_choices(me())])
     message, status = None, 200
     if form.validate_on_submit():
-        try:
-            created = admin.create_user(actor(), body_of(form, form_fields(form)))
-            commit()
-        except WorkflowError as exc:
-            rollback()
-            message, status = show_error(form, exc), exc.status
+        created, refused = attempt(lambda: admin.create_user(actor(), body_of(form, form_fields(form))))
+        if refused:
+            message, status = show_error(form, refused), refused.status
         else:
             flash(f"Đã tạo tài khoản {created.username}.", "success")
             return redirect(url_for("pages.admin_user", user_id=created.id))
@@ -80,16 +77,11 @@ def admin_user(user_id: int):
 
 def _run(user_id: int, change, done: str, **forms):
     """Apply one administrative change, or show the user page again with its errors."""
-    try:
-        change()
-        commit()
-    except WorkflowError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
+    _, refused = attempt(change)
+    if refused:
         form = next(iter(forms.values()), None)
-        message = show_error(form, exc) if form is not None else exc.message
-        return _user_page(admin.managed_user(actor(), user_id), message=message, status=exc.status, **forms)
+        message = show_error(form, refused) if form is not None else refused.message
+        return _user_page(admin.managed_user(actor(), user_id), message=message, status=refused.status, **forms)
     flash(done, "success")
     return redirect(url_for("pages.admin_user", user_id=user_id))
 
