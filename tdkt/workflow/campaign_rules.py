@@ -25,6 +25,7 @@ from ..models import (
     Nomination,
     Pool,
     Unit,
+    User,
     db,
 )
 from ..models.campaign import NOMINEE_TYPES
@@ -160,11 +161,16 @@ def award_form_choices(actor: Actor, campaign: Campaign) -> list[AwardForm]:
     return [forms[i] for i in sorted(forms)]
 
 
+def manages_pool(user: User, pool: Pool) -> bool:
+    """Of a campaign the user manages: a shared pool, or a unit's own pool when that unit is in
+    the user's admin scope too."""
+    return pool.unit is None or administers(user, pool.unit)
+
+
 def managed_pool(actor: Actor, campaign_id: int, pool_id: int) -> Pool:
-    """A pool of a managed campaign; a unit's own pool also needs that unit in the admin's scope."""
     campaign = managed_campaign(actor, campaign_id)
     pool = next((p for p in campaign.pools if p.id == pool_id), None)
-    if pool is None or (pool.unit is not None and not administers(actor.user, pool.unit)):
+    if pool is None or not manages_pool(actor.user, pool):
         raise not_found("Nhóm chỉ tiêu")
     return pool
 
@@ -387,7 +393,7 @@ def _window(opens: date, closes: date) -> str:
     return f"{opens:%d/%m/%Y} – {closes:%d/%m/%Y}"
 
 
-def _nominations_in(campaign: Campaign, round_id: int | None) -> int:
+def nominations_in(campaign: Campaign, round_id: int | None) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Nomination).where(
             Nomination.campaign_id == campaign.id,
@@ -431,13 +437,11 @@ def create_round(actor: Actor, campaign_id: int, body: Any) -> CampaignRound:
     campaign = managed_campaign(actor, campaign_id)
     values = parse(body, ROUND_FIELDS, what="Đợt sơ kết, tổng kết")
     missing = {
-        name: f"{spec.label} là bắt buộc"
-        for name, spec in ROUND_FIELDS.items()
-        if values.get(name) is None and name != "position"
+        name: f"{spec.label} là bắt buộc" for name, spec in ROUND_FIELDS.items() if name not in values and name != "position"
     }
     if missing:
         raise validation_failed(missing)
-    if not campaign.rounds and (filed := _nominations_in(campaign, None)):
+    if not campaign.rounds and (filed := nominations_in(campaign, None)):
         raise WorkflowError(
             409,
             "invalid_state",
@@ -464,9 +468,6 @@ def update_round(actor: Actor, campaign_id: int, round_id: int, body: Any) -> Ca
     already submitted in the round stay in it whatever their submit date."""
     found = managed_round(actor, campaign_id, round_id)
     values = parse(body, ROUND_FIELDS, what="Đợt sơ kết, tổng kết")
-    nulls = {name: f"{ROUND_FIELDS[name].label} là bắt buộc" for name, value in values.items() if value is None}
-    if nulls:
-        raise validation_failed(nulls)
     before = round_facts(found)
     campaign = found.campaign
     _check_round(campaign, found, before | values)
@@ -487,7 +488,7 @@ def delete_round(actor: Actor, campaign_id: int, round_id: int) -> Campaign:
     """Remove a round no nomination belongs to (a draft counts: it would lose its round)."""
     found = managed_round(actor, campaign_id, round_id)
     campaign = found.campaign
-    filed = _nominations_in(campaign, found.id)
+    filed = nominations_in(campaign, found.id)
     if filed:
         raise WorkflowError(
             409,

@@ -11,8 +11,8 @@ from flask_login import current_user
 from ...forms.admin import CAPACITY_LABELS, UNIT_KIND_LABELS
 from ...forms.fields import format_vnd
 from ...forms.nominations import GENDER_LABELS, KIND_LABELS, TYPE_LABELS
-from ...models import AuditEvent, CampaignRound, Nomination
-from ...workflow import deadlines, rule_versions
+from ...models import AuditEvent, CampaignRound, Nomination, Pool
+from ...workflow import campaign_rules, deadlines, rule_versions
 from ...workflow.admin import top_level_admin
 from ...workflow.audit_query import ACTION_LABELS
 from ...workflow.clock import local_today, to_local
@@ -80,6 +80,12 @@ def keeps_shared_rules() -> bool:
     """Whether the user is a top-level admin, the only one who keeps the calendar and the legal
     basis every unit shares (the others would get 403 there)."""
     return current_user.is_authenticated and top_level_admin(current_user)
+
+
+@bp.app_template_global()
+def manages_pool(pool: Pool) -> bool:
+    """Whether the admin page offers the pool's form (of a campaign the user manages)."""
+    return campaign_rules.manages_pool(current_user, pool)
 
 
 @bp.app_template_global()
