@@ -28,7 +28,7 @@ def test_wrong_types_are_refused_per_field_and_nothing_is_created(app):
     )
     assert page.status == 422
     assert page.errors() == {
-        "birth_year": "Phải là số nguyên.",
+        "birth_year": "Năm sinh phải viết bằng chữ số 0-9, tối đa 4 chữ số; đã nhập 'năm 70'",
         "contribution_vnd": "Số tiền phải là số đồng, viết liền hoặc có dấu chấm ngăn hàng nghìn (60.000.000)",
         "nominee_kind": "Lựa chọn không hợp lệ.",
     }

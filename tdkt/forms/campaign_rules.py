@@ -1,5 +1,5 @@
-"""Forms of the campaign rule pages: a campaign, its pools and criteria, award forms with their
-chain of levels, legal basis versions."""
+"""Forms of the campaign rule pages: a campaign, its review rounds, pools and criteria, award forms
+with their chain of levels, legal basis versions."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from ..workflow.campaign_rules import (
     LEGAL_BASIS_FIELDS,
     LEVEL_FIELDS,
     POOL_FIELDS,
+    ROUND_FIELDS,
 )
 from .base import BaseForm, SubForm, options
 from .fields import VndField, WholeNumberField
@@ -55,6 +56,17 @@ class CampaignForm(BaseForm):
     signature_days = _days("signature_days")
     resubmission_days = _days("resubmission_days")
     award_form_ids = SelectMultipleField("Hình thức khen thưởng", coerce=int)
+
+
+class RoundForm(BaseForm):
+    code = StringField(ROUND_FIELDS["code"].label, render_kw={"autocapitalize": "characters"})
+    name = StringField(ROUND_FIELDS["name"].label)
+    submission_opens_on = _date("submission_opens_on", ROUND_FIELDS)
+    submission_closes_on = _date("submission_closes_on", ROUND_FIELDS)
+    position = WholeNumberField(
+        ROUND_FIELDS["position"].label, validators=[Optional()], render_kw={"inputmode": "numeric"},
+        description="từ 0 đến 1000; để trống khi thêm thì xếp sau cùng",
+    )
 
 
 class PoolForm(BaseForm):

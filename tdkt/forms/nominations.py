@@ -21,8 +21,9 @@ from wtforms.widgets import HiddenInput
 from ..workflow.attestations import EVIDENCE_MAX_LENGTH
 from ..workflow.machine import STATE_LABELS
 from ..workflow.nominations import NOMINATION_FIELDS, TYPES_BY_KIND
+from ..workflow.payload import ascii_int
 from .base import BaseForm, QueryForm, SubForm, options
-from .fields import VndField
+from .fields import VndField, WholeNumberField
 
 KIND_LABELS = {"collective": "Tập thể", "individual": "Cá nhân"}
 TYPE_LABELS = {
@@ -78,6 +79,17 @@ class Offer:
     categories: list[CategoryOption]
 
 
+
+class YearField(WholeNumberField):
+    """A year typed in ASCII digits: '١٩٧٠' or '٣' is refused, not read as a number."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0].strip() if valuelist else ""
+        if raw and ascii_int(raw, max_digits=4) is None:
+            self.data = None
+            raise ValueError(f"{self.label.text} phải viết bằng chữ số 0-9, tối đa 4 chữ số; đã nhập '{raw[:20]}'")
+        super().process_formdata(valuelist)
+
 class NominationForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     campaign_id = SelectField(_label("campaign_id"), coerce=optional_int)
@@ -101,7 +113,7 @@ class NominationForm(BaseForm):
     category = SelectField(_label("category"))
     nominee_name = StringField(_label("nominee_name"))
     gender = SelectField(_label("gender"), choices=options([("", "—"), *GENDER_LABELS.items()]))
-    birth_year = IntegerField(_label("birth_year"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    birth_year = YearField(_label("birth_year"), validators=[Optional()], render_kw={"inputmode": "numeric"})
     position = StringField(_label("position"))
     address = StringField(_label("address"))
     id_number = StringField(_label("id_number"), render_kw={"inputmode": "numeric"})
