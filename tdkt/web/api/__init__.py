@@ -52,5 +52,6 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     nominations,
     openapi,
     outbox,
+    rewards,
     workdays,
 )

@@ -896,6 +896,7 @@ def build_spec() -> dict:
     from .attachments_spec import paths as attachment_paths  # late: it builds on this module
     from .campaign_rules_spec import paths as campaign_rule_paths  # late: it builds on this module
     from .documents_spec import paths as document_paths  # late: it builds on this module
+    from .rewards_spec import paths as reward_paths  # late: it builds on this module
 
     return {
         "openapi": "3.1.0",
@@ -910,7 +911,7 @@ def build_spec() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": _merged(paths() | document_paths() | attachment_paths(), campaign_rule_paths()),
+        "paths": _merged(paths() | document_paths() | attachment_paths() | reward_paths(), campaign_rule_paths()),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": component_schemas(),

@@ -60,6 +60,8 @@ from . import (  # noqa: E402,F401  (routes and filters register on bp)
     actions,
     admin_calendar,
     admin_documents,
+    admin_rewards,
+    admin_rounds,
     admin_rules,
     admin_units,
     admin_users,
