@@ -720,6 +720,37 @@ def _legal_basis_patch(world, api, username):
     _admin_expectation(username, api(username).patch(f"{API}/legal-bases/{row_id}", json={}), True, 200)
 
 
+@case("GET", "/award-forms/<int:award_form_id>/reward-coefficients")
+def _reward_coefficients(world, api, username):
+    """The top-level admin keeps every award form's coefficients, Hà Nam's too."""
+    for c, _ in _rule_campaigns():
+        response = api(username).get(f"{API}/award-forms/{c.award_forms[-1].id}/reward-coefficients")
+        _admin_expectation(username, response, True, 200)
+
+
+@case("POST", "/award-forms/<int:award_form_id>/reward-coefficients")
+def _reward_coefficient_post(world, api, username):
+    response = api(username).post(f"{API}/award-forms/{campaign().award_forms[0].id}/reward-coefficients", json={})
+    if _is_admin(username):
+        assert_error(response, 422, "validation_failed")
+    else:
+        assert_error(response, 403, "forbidden")
+
+
+@case("GET", "/base-salaries")
+def _base_salaries(world, api, username):
+    _admin_expectation(username, api(username).get(f"{API}/base-salaries"), True, 200)
+
+
+@case("POST", "/base-salaries")
+def _base_salary_post(world, api, username):
+    response = api(username).post(f"{API}/base-salaries", json={})
+    if _is_admin(username):
+        assert_error(response, 422, "validation_failed")
+    else:
+        assert_error(response, 403, "forbidden")
+
+
 @case("GET", "/nominations/<int:nomination_id>/attestations")
 def _attestations(world, api, username):
     for nid, (unit, state) in world.nominations.items():
