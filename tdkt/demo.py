@@ -194,12 +194,13 @@ def _award_form(code, name, levels, pass_share=50) -> AwardForm:
     return form
 
 
-def _pool(code, name, unit, members, categories, limits, is_open=True) -> Pool:
+def _pool(code, name, unit, members, categories, limits, is_open=True, opens_on_recognition=False) -> Pool:
     pool = Pool(
         code=code,
         name=name,
         unit=unit,
         is_open=is_open,
+        opens_on_recognition=opens_on_recognition,
         limit_collective=limits[0],
         limit_individual=limits[1],
         members=members,
@@ -259,6 +260,7 @@ def seed_vinh_chau(password_hash: str) -> None:
             TOWN_CATEGORIES,
             (6, 10),
             is_open=False,
+            opens_on_recognition=True,  # when the town completes NTM (DESIGN §4)
         ),
     ]
     db.session.add(campaign)

@@ -168,6 +168,9 @@ class Pool(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The town-wide pool: opened when its unit is recognised, closed when that is withdrawn
+    # (workflow.recognition_pools).
+    opens_on_recognition: Mapped[bool] = mapped_column(Boolean, default=False)
     limit_collective: Mapped[int | None] = mapped_column(Integer)
     limit_individual: Mapped[int | None] = mapped_column(Integer)
 
