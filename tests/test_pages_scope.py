@@ -270,6 +270,15 @@ def _legal_basis(world, username):
     return [(f"/admin/legal-bases/{i}", admins_only(world, username)) for i in world.legal_bases]
 
 
+CASES["/admin/base-salaries"] = lambda world, username: [(None, admins_only(world, username))]
+
+
+@case("/admin/award-forms/<int:award_form_id>/rewards")
+def _reward_coefficients(world, username):
+    """The top-level admin keeps every award form's coefficients (the only admin here is one)."""
+    return [(f"/admin/award-forms/{form_id}/rewards", admins_only(world, username)) for form_id in world.award_forms]
+
+
 @case("/admin/award-forms/<int:award_form_id>")
 def _award_form(world, username):
     return [(url.removesuffix("/attachments"), status) for url, status in _checklist(world, username)]
@@ -397,6 +406,24 @@ def _admin_campaign(world, username):
             )
             status = 200 if related else 404
         checks.append((f"/admin/campaigns/{i}", status))
+    return checks
+
+
+@case("/admin/campaigns/<int:campaign_id>/rounds")
+def _admin_campaign_rounds(world, username):
+    return [(f"{url}/rounds", status) for url, status in _admin_campaign(world, username)]
+
+
+@case("/admin/campaigns/<int:campaign_id>/rounds/<int:round_id>")
+def _admin_campaign_round(world, username):
+    """Hà Nam's rounds, through their campaign (as the campaign page) and through another (404)."""
+    hanam = campaign("HN-NTM-2021-2025")
+    checks = []
+    for url, status in _admin_campaign(world, username):
+        campaign_id = int(url.rsplit("/", 1)[1])
+        for r in hanam.rounds:
+            expected = status if campaign_id == hanam.id or status == 403 else 404
+            checks.append((f"{url}/rounds/{r.id}", expected))
     return checks
 
 
