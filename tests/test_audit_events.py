@@ -35,7 +35,7 @@ from tdkt.models import (
     User,
     db,
 )
-from tdkt.models.documents import DocumentIssuer, DocumentTemplate, LegalBasis
+from tdkt.models.documents import BaseSalary, DocumentIssuer, DocumentTemplate, LegalBasis
 from tdkt.workflow import attachment_store, auth, calendar
 from tdkt.workflow.audit_query import ACTIONS
 from tdkt.workflow.audit_verify import verify
@@ -561,6 +561,50 @@ def admin_removes_a_criterion_by_the_api(t: Trail) -> Expected:
     return expected
 
 
+NEW_ROUND = {"code": "SO-KET", "name": "Sơ kết", "submission_opens_on": "2026-03-01",
+             "submission_closes_on": "2026-04-30"}
+
+
+def _round_event(op: str, c, round_id: int, changes: dict) -> Expected:
+    expected = _admin(op, "campaign_round", round_id, c.owner_unit_id, changes)
+    expected.details |= {"campaign_id": c.id, "rule_version": _latest_rule_version(c.id)}
+    return expected
+
+
+@case("admin", "create_round")
+def admin_adds_a_round_by_the_api(t: Trail) -> Expected:
+    c = factories.campaign()
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.post(f"/api/v1/campaigns/{c.id}/rounds", json=NEW_ROUND)
+    assert answer.status_code == 201, answer.get_json()
+    return _round_event("create_round", c, answer.get_json()["id"], {
+        "code": [None, "SO-KET"], "submission_opens_on": [None, "2026-03-01"], "position": [None, 1],
+    })
+
+
+@case("admin", "update_round")
+def admin_moves_a_rounds_window_on_the_page(t: Trail) -> Expected:
+    c = factories.campaign()
+    round_id = t.api("admin").post(f"/api/v1/campaigns/{c.id}/rounds", json=NEW_ROUND).get_json()["id"]
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post(f"/admin/campaigns/{c.id}/rounds/{round_id}", NEW_ROUND | {
+        "submission_closes_on": "2026-05-15", "position": "1"})
+    assert page.status == 302, page.errors()
+    return _round_event("update_round", c, round_id, {"submission_closes_on": ["2026-04-30", "2026-05-15"]})
+
+
+@case("admin", "delete_round")
+def admin_removes_a_round_by_the_api(t: Trail) -> Expected:
+    c = factories.campaign()
+    admin = t.api("admin")
+    round_id = admin.post(f"/api/v1/campaigns/{c.id}/rounds", json=NEW_ROUND).get_json()["id"]
+    t.mark()
+    assert admin.delete(f"/api/v1/campaigns/{c.id}/rounds/{round_id}").status_code == 204
+    return _round_event("delete_round", c, round_id, {"code": ["SO-KET", None], "name": ["Sơ kết", None]})
+
+
 @case("admin", "update_award_form")
 def admin_edits_an_award_form_by_the_api(t: Trail) -> Expected:
     c = factories.campaign()
@@ -600,6 +644,34 @@ def admin_ends_a_legal_basis_by_the_api(t: Trail) -> Expected:
     answer = admin.patch(f"/api/v1/legal-bases/{row.id}", json={"valid_until": "2030-12-31"})
     assert answer.status_code == 200, answer.get_json()
     return _admin("update_legal_basis", "legal_basis", row.id, _admin_unit(), {"valid_until": [None, "2030-12-31"]})
+
+
+@case("admin", "add_reward_coefficient")
+def admin_adds_a_reward_coefficient_by_the_api(t: Trail) -> Expected:
+    form = factories.campaign().award_forms[0]
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.post(f"/api/v1/award-forms/{form.id}/reward-coefficients", json={
+        "recipient": "collective", "coefficient": "1,0", "article": "Điều 75 Nghị định 98/2023/NĐ-CP",
+        "valid_from": "2031-01-01",
+    })
+    assert answer.status_code == 201, answer.get_json()
+    expected = _admin("add_reward_coefficient", "award_form", form.id, _admin_unit(),
+                      {"recipient": [None, "collective"], "coefficient": [None, "1"], "valid_from": [None, "2031-01-01"]})
+    expected.details["coefficient_id"] = answer.get_json()["id"]
+    return expected
+
+
+@case("admin", "add_base_salary")
+def admin_adds_a_base_salary_on_the_page(t: Trail) -> Expected:
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post("/admin/base-salaries", {"amount_vnd": "2.530.000", "valid_from": "2031-01-01",
+                                                "source": "Nghị định 2031"})
+    assert page.status == 302, page.errors()
+    row = db.session.scalars(select(BaseSalary).filter_by(valid_from=date(2031, 1, 1))).one()
+    return _admin("add_base_salary", "base_salary", row.id, _admin_unit(),
+                  {"amount_vnd": [None, 2_530_000], "source": [None, "Nghị định 2031"]})
 
 
 @case("admin", "upload_template")
@@ -748,7 +820,7 @@ def _strings(node: ast.expr) -> list[str] | None:
 
 def admin_operations_in_the_code() -> set[str]:
     """Every administrative change the app audits, read from its source: the operation passed to
-    an `_record` helper, or the `op` of an "admin" event's details (which every one must have)."""
+    record_admin_change, or the `op` of an "admin" event's details (which every one must have)."""
     found: set[str] = set()
     for path in Path(tdkt.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -756,7 +828,7 @@ def admin_operations_in_the_code() -> set[str]:
                 continue
             called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
             where = f"{path.relative_to(Path(tdkt.__file__).parent)}:{node.lineno}"
-            if called == "_record":
+            if called == "record_admin_change":
                 operations = _strings(node.args[1])
                 assert operations is not None, f"{where}: the operation is not spelled out"
                 found.update(operations)
