@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..models import RoleAssignment, Unit, User, db, utcnow
 from ..models.org import CAPACITIES, ROLES, UNIT_KINDS
-from . import audit
+from . import audit, recognition_pools
 from .actor import Actor
 from .auth import check_password, hash_password
 from .clock import local_today
@@ -61,7 +61,7 @@ def administers(user: User, unit: Unit) -> bool:
     return any(scope.contains(unit) for scope in admin_scopes(user))
 
 
-def _require_admin(actor: Actor) -> None:
+def require_admin(actor: Actor) -> None:
     if not admin_scopes(actor.user):
         raise forbidden("Chỉ quản trị hệ thống được thực hiện thao tác này.")
 
@@ -73,13 +73,13 @@ def top_level_admin(user: User) -> bool:
 
 
 def require_top_level_admin(actor: Actor, what: str) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     if not top_level_admin(actor.user):
         raise forbidden(f"{what} dùng chung cho mọi đơn vị; chỉ quản trị cấp tỉnh được quản lý.")
 
 
 def managed_user(actor: Actor, user_id: int) -> User:
-    _require_admin(actor)
+    require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None or not administers(actor.user, user.unit):
         raise not_found("Tài khoản")
@@ -87,7 +87,7 @@ def managed_user(actor: Actor, user_id: int) -> User:
 
 
 def managed_unit(actor: Actor, unit_id: int) -> Unit:
-    _require_admin(actor)
+    require_admin(actor)
     unit = db.session.get(Unit, unit_id)
     if unit is None or not administers(actor.user, unit):
         raise not_found("Đơn vị")
@@ -109,24 +109,24 @@ def _password_problem(password: str) -> str | None:
     return None
 
 
-def _record(
+def record_admin_change(
     actor: Actor,
     op: str,
     *,
     object_type: str,
     object_id: int,
-    unit_id: int,
-    changes=None,
-    role: str | None = "admin",
+    unit_id: int | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    acting_role: str | None = "admin",
     **details,
 ):
     """An "admin" event: the operation, the field-level diff {field: [before, after]}, and any
-    further facts (such as the rule version an edit created). `role` is the one acted in: None
-    for what anyone does to their own account."""
+    further facts (such as the rule version an edit created). `acting_role` is the one acted in: None
+    for what anyone does to their own account; `unit_id` None for what every unit shares."""
     audit.record(
         actor,
         "admin",
-        role=role,
+        role=acting_role,
         object_type=object_type,
         object_id=object_id,
         unit_id=unit_id,
@@ -136,7 +136,7 @@ def _record(
 
 
 def create_user(actor: Actor, body: Any) -> User:
-    _require_admin(actor)
+    require_admin(actor)
     values = parse(body, USER_FIELDS, what="Tài khoản")
     problems = _required(values, USER_FIELDS, USER_FIELDS)
     username = (values.get("username") or "").lower()
@@ -166,7 +166,7 @@ def create_user(actor: Actor, body: Any) -> User:
     db.session.add(user)
     db.session.flush()
     changes = {k: [None, getattr(user, k)] for k in ("username", "full_name", "email", "unit_id")}
-    _record(actor, "create_user", object_type="user", object_id=user.id, unit_id=unit.id, changes=changes)
+    record_admin_change(actor, "create_user", object_type="user", object_id=user.id, unit_id=unit.id, changes=changes)
     db.session.flush()
     return user
 
@@ -179,7 +179,7 @@ def _set_active(actor: Actor, user_id: int, active: bool) -> User:
         state = "đang hoạt động" if active else "đã bị khóa"
         raise WorkflowError(409, "invalid_state", f"Tài khoản {user.username} {state}.")
     user.active = active
-    _record(
+    record_admin_change(
         actor,
         "activate_user" if active else "deactivate_user",
         object_type="user",
@@ -210,7 +210,7 @@ def reset_password(actor: Actor, user_id: int, password: str) -> User:
     if problem := _password_problem(password):
         raise validation_failed({"password": problem})
     _set_password(user, password)
-    _record(actor, "reset_password", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    record_admin_change(actor, "reset_password", object_type="user", object_id=user.id, unit_id=user.unit_id)
     db.session.flush()
     return user
 
@@ -224,7 +224,7 @@ def change_own_password(actor: Actor, old_password: str, new_password: str) -> U
     if new_password == old_password:
         raise validation_failed({"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại"})
     _set_password(user, new_password)
-    _record(actor, "change_password", object_type="user", object_id=user.id, unit_id=user.unit_id, role=None)
+    record_admin_change(actor, "change_password", object_type="user", object_id=user.id, unit_id=user.unit_id, acting_role=None)
     db.session.flush()
     return user
 
@@ -277,7 +277,7 @@ def set_assignments(actor: Actor, user_id: int, items: list[Any]) -> User:
     db.session.flush()
     after = [_label(a) for a in user.assignments]
     if before != after:
-        _record(
+        record_admin_change(
             actor,
             "set_assignments",
             object_type="user",
@@ -290,7 +290,7 @@ def set_assignments(actor: Actor, user_id: int, items: list[Any]) -> User:
 
 
 def create_unit(actor: Actor, body: Any) -> Unit:
-    _require_admin(actor)
+    require_admin(actor)
     values = parse(body, UNIT_FIELDS, what="Đơn vị")
     problems = _required(values, UNIT_FIELDS, ("code", "name", "kind", "parent_id"))
     code = (values.get("code") or "").upper()
@@ -316,13 +316,14 @@ def create_unit(actor: Actor, body: Any) -> Unit:
     db.session.flush()
     unit.path = f"{parent.path}{unit.id}/"
     changes = {k: [None, getattr(unit, k)] for k in ("code", "name", "kind", "parent_id")}
-    _record(actor, "create_unit", object_type="unit", object_id=unit.id, unit_id=unit.id, changes=changes)
+    record_admin_change(actor, "create_unit", object_type="unit", object_id=unit.id, unit_id=unit.id, changes=changes)
     db.session.flush()
     return unit
 
 
 def set_recognition(actor: Actor, unit_id: int, body: Any) -> Unit:
-    """Record (or withdraw) a unit's recognition (đạt chuẩn NTM...) and its decision."""
+    """Record (or withdraw) a unit's recognition (đạt chuẩn NTM...) and its decision; the pools
+    that follow it open or close (workflow.recognition_pools), said in the same audit event."""
     unit = managed_unit(actor, unit_id)
     values = parse(body, RECOGNITION_FIELDS, what="Công nhận")
     if values.get("recognized") is None:
@@ -345,15 +346,14 @@ def set_recognition(actor: Actor, unit_id: int, body: Any) -> Unit:
     unit.recognition_decision_number = number
     unit.recognition_decision_date = day
     changes = {
-        k: [_jsonable(old), _jsonable(getattr(unit, k))]
+        k: [audit.json_value(old), audit.json_value(getattr(unit, k))]
         for k, old in before.items()
         if old != getattr(unit, k)
     }
     if changes:
-        _record(actor, "set_recognition", object_type="unit", object_id=unit.id, unit_id=unit.id, changes=changes)
+        pools = recognition_pools.follow_recognition(actor, unit)
+        record_admin_change(
+            actor, "set_recognition", object_type="unit", object_id=unit.id, unit_id=unit.id, changes=changes, **pools
+        )
     db.session.flush()
     return unit
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value

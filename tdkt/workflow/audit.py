@@ -35,6 +35,11 @@ def event_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
+def json_value(value: Any) -> Any:
+    """A value as an event's changes hold it: dates and times as ISO text."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def lock_head() -> AuditChainHead:
     query = select(AuditChainHead).where(AuditChainHead.id == 1)
     return db.session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()

@@ -17,9 +17,8 @@ from sqlalchemy import select
 
 from ..models import CalendarOverride, db
 from ..models.calendar import OVERRIDE_KINDS
-from . import audit
 from .actor import Actor
-from .admin import require_top_level_admin
+from .admin import record_admin_change, require_top_level_admin
 from .errors import forbidden, not_found, validation_failed
 from .payload import Field, parse
 
@@ -195,7 +194,10 @@ def add_override(actor: Actor, body: Any) -> CalendarOverride:
     row = CalendarOverride(day=values["day"], kind=values["kind"], note=values["note"], created_by_id=actor.user_id)
     db.session.add(row)
     db.session.flush()
-    _record(actor, "add_calendar_override", row, _changes(row, added=True))
+    record_admin_change(
+        actor, "add_calendar_override", object_type="calendar_override", object_id=row.id,
+        changes=_changes(row, added=True),
+    )
     db.session.flush()
     forget()
     return row
@@ -206,20 +208,12 @@ def remove_override(actor: Actor, override_id: int) -> CalendarOverride:
     row = db.session.get(CalendarOverride, override_id)
     if row is None:
         raise not_found("Ngày điều chỉnh")
-    _record(actor, "remove_calendar_override", row, _changes(row, added=False))
+    record_admin_change(
+        actor, "remove_calendar_override", object_type="calendar_override", object_id=row.id,
+        changes=_changes(row, added=False),
+    )
     db.session.delete(row)
     db.session.flush()
     forget()
     return row
 
-
-def _record(actor: Actor, op: str, row: CalendarOverride, changes: dict[str, list[Any]]) -> None:
-    audit.record(
-        actor,
-        "admin",
-        role="admin",
-        object_type="calendar_override",
-        object_id=row.id,
-        changes=changes,
-        details={"op": op},
-    )

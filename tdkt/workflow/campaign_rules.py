@@ -33,13 +33,13 @@ from ..models.documents import LegalBasis
 from . import rule_versions
 from .actor import Actor
 from .admin import (
-    _jsonable,
-    _record,
-    _require_admin,
     admin_scopes,
     administers,
+    record_admin_change,
+    require_admin,
     require_top_level_admin,
 )
+from .audit import json_value
 from .errors import WorkflowError, bad_request, not_found, validation_failed
 from .machine import CLOSED_STATES, SLOT_STATES
 from .nominations import TYPES_BY_KIND
@@ -117,12 +117,12 @@ def _administered(actor: Actor, campaign: Campaign) -> bool:
 def managed_campaigns(actor: Actor) -> list[Campaign]:
     """Campaigns launched inside the admin's scope; one launched above it (the town's, seen from
     a commune) belongs to the admins up there."""
-    _require_admin(actor)
+    require_admin(actor)
     return [c for c in db.session.scalars(select(Campaign).order_by(Campaign.id)) if _administered(actor, c)]
 
 
 def managed_campaign(actor: Actor, campaign_id: int) -> Campaign:
-    _require_admin(actor)
+    require_admin(actor)
     campaign = db.session.get(Campaign, campaign_id) if fits_integer(campaign_id) else None
     if campaign is None or not _administered(actor, campaign):
         raise not_found("Đợt thi đua")
@@ -137,7 +137,7 @@ def managed_award_forms(actor: Actor) -> list[AwardForm]:
     """Award forms every campaign of which the admin manages: a form's chain and pass share
     apply to all its campaigns, so one used by a campaign launched elsewhere is not its own.
     A form no campaign uses has no owner to judge by and is left alone."""
-    _require_admin(actor)
+    require_admin(actor)
     using: dict[int, list[Campaign]] = {}
     forms: dict[int, AwardForm] = {}
     for c in db.session.scalars(select(Campaign).order_by(Campaign.id)):
@@ -208,7 +208,7 @@ def managed_legal_basis(actor: Actor, legal_basis_id: int) -> LegalBasis:
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {
-        k: [_jsonable(before.get(k)), _jsonable(after.get(k))]
+        k: [json_value(before.get(k)), json_value(after.get(k))]
         for k in sorted(set(before) | set(after))
         if before.get(k) != after.get(k)
     }
@@ -296,8 +296,8 @@ def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
     changes = _diff(before, campaign_facts(campaign))
     if changes:
         number = _version(campaign, actor)
-        _record(actor, "update_campaign", object_type="campaign", object_id=campaign.id,
-                unit_id=campaign.owner_unit_id, changes=changes, rule_version=number)
+        record_admin_change(actor, "update_campaign", object_type="campaign", object_id=campaign.id,
+                            unit_id=campaign.owner_unit_id, changes=changes, rule_version=number)
         db.session.flush()
     return campaign
 
@@ -376,8 +376,8 @@ def update_pool(actor: Actor, campaign_id: int, pool_id: int, body: Any) -> Pool
     if changes:
         campaign = pool.campaign
         number = _version(campaign, actor)
-        _record(actor, "update_pool", object_type="pool", object_id=pool.id,
-                unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
+        record_admin_change(actor, "update_pool", object_type="pool", object_id=pool.id,
+                            unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
         db.session.flush()
     return pool
 
@@ -456,9 +456,9 @@ def create_round(actor: Actor, campaign_id: int, body: Any) -> CampaignRound:
     campaign.rounds.append(found)
     db.session.flush()
     number = _version(campaign, actor)
-    _record(actor, "create_round", object_type="campaign_round", object_id=found.id,
-            unit_id=campaign.owner_unit_id, changes=_diff({}, round_facts(found)), rule_version=number,
-            campaign_id=campaign.id)
+    record_admin_change(actor, "create_round", object_type="campaign_round", object_id=found.id,
+                        unit_id=campaign.owner_unit_id, changes=_diff({}, round_facts(found)), rule_version=number,
+                        campaign_id=campaign.id)
     db.session.flush()
     return found
 
@@ -478,8 +478,8 @@ def update_round(actor: Actor, campaign_id: int, round_id: int, body: Any) -> Ca
     changes = _diff(before, round_facts(found))
     if changes:
         number = _version(campaign, actor)
-        _record(actor, "update_round", object_type="campaign_round", object_id=found.id,
-                unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
+        record_admin_change(actor, "update_round", object_type="campaign_round", object_id=found.id,
+                            unit_id=campaign.owner_unit_id, changes=changes, rule_version=number, campaign_id=campaign.id)
         db.session.flush()
     return found
 
@@ -500,9 +500,9 @@ def delete_round(actor: Actor, campaign_id: int, round_id: int) -> Campaign:
     campaign.rounds.remove(found)  # delete-orphan: the row goes with it
     db.session.flush()
     number = _version(campaign, actor)
-    _record(actor, "delete_round", object_type="campaign_round", object_id=round_id,
-            unit_id=campaign.owner_unit_id, changes=_diff(before, {}), rule_version=number,
-            campaign_id=campaign.id)
+    record_admin_change(actor, "delete_round", object_type="campaign_round", object_id=round_id,
+                        unit_id=campaign.owner_unit_id, changes=_diff(before, {}), rule_version=number,
+                        campaign_id=campaign.id)
     db.session.flush()
     return campaign
 
@@ -565,9 +565,9 @@ def set_criterion(actor: Actor, campaign_id: int, body: Any) -> EligibilityCrite
     changes = _diff(before, criterion_facts(criterion))
     if changes:
         number = _version(campaign, actor)
-        _record(actor, "set_criterion", object_type="campaign", object_id=campaign.id,
-                unit_id=campaign.owner_unit_id, changes={f"criteria.{code}.{k}": v for k, v in changes.items()},
-                rule_version=number)
+        record_admin_change(actor, "set_criterion", object_type="campaign", object_id=campaign.id,
+                            unit_id=campaign.owner_unit_id, changes={f"criteria.{code}.{k}": v for k, v in changes.items()},
+                            rule_version=number)
         db.session.flush()
     return criterion
 
@@ -581,10 +581,10 @@ def remove_criterion(actor: Actor, campaign_id: int, code: str) -> Campaign:
     campaign.criteria.remove(criterion)
     db.session.flush()
     number = _version(campaign, actor)
-    _record(actor, "remove_criterion", object_type="campaign", object_id=campaign.id,
-            unit_id=campaign.owner_unit_id,
-            changes={f"criteria.{code}.{k}": [_jsonable(v), None] for k, v in before.items() if v is not None},
-            rule_version=number)
+    record_admin_change(actor, "remove_criterion", object_type="campaign", object_id=campaign.id,
+                        unit_id=campaign.owner_unit_id,
+                        changes={f"criteria.{code}.{k}": [json_value(v), None] for k, v in before.items() if v is not None},
+                        rule_version=number)
     db.session.flush()
     return campaign
 
@@ -661,9 +661,9 @@ def update_award_form(actor: Actor, award_form_id: int, body: Any) -> AwardForm:
     if changes:
         campaigns = campaigns_using(form)
         numbers = {c.code: _version(c, actor) for c in campaigns}
-        _record(actor, "update_award_form", object_type="award_form", object_id=form.id,
-                unit_id=campaigns[0].owner_unit_id if campaigns else actor.user.unit_id,
-                changes=changes, rule_versions=numbers)
+        record_admin_change(actor, "update_award_form", object_type="award_form", object_id=form.id,
+                            unit_id=campaigns[0].owner_unit_id if campaigns else actor.user.unit_id,
+                            changes=changes, rule_versions=numbers)
         db.session.flush()
     return form
 
@@ -766,8 +766,8 @@ def create_legal_basis(actor: Actor, body: Any) -> LegalBasis:
     row = LegalBasis(**{name: values.get(name) for name in LEGAL_BASIS_FIELDS})
     db.session.add(row)
     db.session.flush()
-    _record(actor, "create_legal_basis", object_type="legal_basis", object_id=row.id,
-            unit_id=actor.user.unit_id, changes=_diff({}, legal_basis_facts(row)))
+    record_admin_change(actor, "create_legal_basis", object_type="legal_basis", object_id=row.id,
+                        unit_id=actor.user.unit_id, changes=_diff({}, legal_basis_facts(row)))
     db.session.flush()
     return row
 
@@ -783,7 +783,7 @@ def update_legal_basis(actor: Actor, legal_basis_id: int, body: Any) -> LegalBas
     db.session.flush()
     changes = _diff(before, legal_basis_facts(row))
     if changes:
-        _record(actor, "update_legal_basis", object_type="legal_basis", object_id=row.id,
-                unit_id=actor.user.unit_id, changes=changes)
+        record_admin_change(actor, "update_legal_basis", object_type="legal_basis", object_id=row.id,
+                            unit_id=actor.user.unit_id, changes=changes)
         db.session.flush()
     return row

@@ -176,7 +176,7 @@ def create(actor: Actor, body: Any) -> Nomination:
     db.session.add(nomination)
     db.session.flush()
     nomination.code = f"{campaign.code}-{nomination.id:05d}"
-    changes = {k: [None, _jsonable(getattr(nomination, k))] for k in values if k not in CREATE_ONLY}
+    changes = {k: [None, audit.json_value(getattr(nomination, k))] for k in values if k not in CREATE_ONLY}
     if nomination.round is not None:
         changes["round_id"] = [None, nomination.round_id]
     audit.record(actor, "create", role="proposer", nomination=nomination, to_state="draft", changes=changes)
@@ -216,7 +216,7 @@ def update(actor: Actor, nomination_id: int, body: Any) -> Nomination:
     if problems:
         raise validation_failed(problems)
     changes = {
-        k: [_jsonable(before[k]), _jsonable(getattr(nomination, k))]
+        k: [audit.json_value(before[k]), audit.json_value(getattr(nomination, k))]
         for k in values
         if before[k] != getattr(nomination, k)
     }
@@ -255,7 +255,3 @@ def _apply(nomination: Nomination, values: dict[str, Any]) -> None:
         elif name not in CREATE_ONLY:
             setattr(nomination, name, value if value != "" else None)
     nomination.search_text = fold(f"{nomination.nominee_name} {nomination.unit.name}")
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value

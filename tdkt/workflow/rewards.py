@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ..models import AwardForm, Decision, Nomination, db
 from ..models.documents import BaseSalary, RewardCoefficient
 from .actor import Actor
-from .admin import _record, require_top_level_admin
+from .admin import record_admin_change, require_top_level_admin
 from .documents.formatting import decimal_text
 from .documents.money import recipient_class
 from .errors import not_found, validation_failed
@@ -166,9 +166,9 @@ def add_coefficient(actor: Actor, award_form_id: int, body: Any) -> RewardCoeffi
         "valid_from": start.isoformat(),
         "valid_until": end.isoformat() if end else None,
     }
-    _record(actor, "add_reward_coefficient", object_type="award_form", object_id=form.id,
-            unit_id=actor.user.unit_id, changes={k: [None, v] for k, v in facts.items()},
-            coefficient_id=row.id)
+    record_admin_change(actor, "add_reward_coefficient", object_type="award_form", object_id=form.id,
+                        unit_id=actor.user.unit_id, changes={k: [None, v] for k, v in facts.items()},
+                        coefficient_id=row.id)
     db.session.flush()
     return row
 
@@ -188,7 +188,7 @@ def add_base_salary(actor: Actor, body: Any) -> BaseSalary:
     db.session.add(row)
     db.session.flush()
     facts = {"amount_vnd": row.amount_vnd, "valid_from": start.isoformat(), "source": row.source}
-    _record(actor, "add_base_salary", object_type="base_salary", object_id=row.id,
-            unit_id=actor.user.unit_id, changes={k: [None, v] for k, v in facts.items()})
+    record_admin_change(actor, "add_base_salary", object_type="base_salary", object_id=row.id,
+                        unit_id=actor.user.unit_id, changes={k: [None, v] for k, v in facts.items()})
     db.session.flush()
     return row

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from ...models import Decision, Unit, db, utcnow
 from ...models.documents import CertificateEntry, CertificateLayout
-from .. import audit, numbers
+from .. import numbers
 from ..actor import Actor
-from ..admin import administers
+from ..admin import administers, record_admin_change
 from ..errors import forbidden, not_found, validation_failed
 from .contexts.common import ordered
 
@@ -79,15 +79,9 @@ def set_offsets(actor: Actor, unit: Unit, offset_x_mm: float, offset_y_mm: float
         db.session.add(row)
     row.offset_x_mm, row.offset_y_mm = float(offset_x_mm), float(offset_y_mm)
     row.updated_by_id, row.updated_at = actor.user.id, utcnow()
-    audit.record(
-        actor,
-        "admin",
-        role="admin",
-        object_type="certificate_layout",
-        object_id=unit.id,
-        unit_id=unit.id,
+    record_admin_change(
+        actor, "set_certificate_offsets", object_type="certificate_layout", object_id=unit.id, unit_id=unit.id,
         changes={"offset_x_mm": [before[0], row.offset_x_mm], "offset_y_mm": [before[1], row.offset_y_mm]},
-        details={"op": "set_certificate_offsets"},
     )
     db.session.flush()
     return row

@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from ...models import Unit, User, db
 from ...models.documents import ISSUER_ROLES, DocumentIssuer
-from .. import audit
 from ..actor import Actor
-from ..admin import managed_unit
+from ..admin import managed_unit, record_admin_change
 from ..errors import not_found, validation_failed
 from ..payload import Field, parse
 from .formatting import clean
@@ -207,14 +206,8 @@ def save(actor: Actor, unit_id: int, role: str, body: dict) -> DocumentIssuer:
     db.session.flush()
     changes = {name: [before[name], values.get(name)] for name in ISSUER_FIELDS if before[name] != values.get(name)}
     if changes:
-        audit.record(
-            actor,
-            "admin",
-            role="admin",
-            object_type="document_issuer",
-            object_id=row.id,
-            unit_id=unit.id,
-            changes=changes,
-            details={"op": "update_issuer", "role": role},
+        record_admin_change(
+            actor, "update_issuer", object_type="document_issuer", object_id=row.id, unit_id=unit.id,
+            changes=changes, role=role,
         )
     return row

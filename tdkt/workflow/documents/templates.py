@@ -16,9 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ...models import db
 from ...models.documents import DocumentPin, DocumentTemplate
-from .. import audit
 from ..actor import Actor
-from ..admin import admin_scopes
+from ..admin import admin_scopes, record_admin_change
 from ..errors import WorkflowError, forbidden, not_found, unprocessable
 from .formatting import clean
 from .render import TemplateBroken, declared_variables, open_template
@@ -213,14 +212,8 @@ def upload(actor: Actor, kind: str, data: bytes, filename: str, note: str = "") 
     )
     db.session.add(row)
     db.session.flush()
-    audit.record(
-        actor,
-        "admin",
-        role="admin",
-        object_type="document_template",
-        object_id=row.id,
-        details={
-            "op": "upload_template", "kind": kind, "version": version, "sha256": row.sha256, "filename": row.filename
-        },
+    record_admin_change(
+        actor, "upload_template", object_type="document_template", object_id=row.id,
+        kind=kind, version=version, sha256=row.sha256, filename=row.filename,
     )
     return row
