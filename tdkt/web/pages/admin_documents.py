@@ -16,7 +16,7 @@ from ...workflow.documents import certificates, issuers, templates
 from ...workflow.documents.service import DOCX
 from ...workflow.errors import not_found
 from ...workflow.permissions import visible_units
-from ..api.documents import send
+from ..files import send
 from . import actor, bp, commit, me, require_role
 from .saving import attempt
 

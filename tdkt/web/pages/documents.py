@@ -14,8 +14,8 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from ...models import Campaign, CouncilMeeting, Decision, Nomination
 from ...workflow.documents import catalog, jobs, pdf, preview, service, targets
 from ...workflow.errors import WorkflowError
-from ..api.documents import file_response, options_from, send
 from ..api.listing import query_args
+from ..files import file_response, options_from, send
 from . import actor, bp, commit, me
 
 # target -> (URL of the object, the query parameters its documents take)
