@@ -83,6 +83,8 @@ def pool(p: Pool) -> dict:
         "name": p.name,
         "unit_id": p.unit_id,
         "open": p.is_open,
+        # Opened when the pool's unit is recognised (the town-completion pool).
+        "opens_on_recognition": p.opens_on_recognition,
         "categories": [
             {"code": c.code, "name": c.name, "nominee_kind": c.nominee_kind, "limit": c.limit}
             for c in p.categories

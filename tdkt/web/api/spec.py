@@ -339,6 +339,7 @@ def component_schemas() -> dict[str, Schema]:
                 "name": STRING,
                 "unit_id": nullable(INTEGER),
                 "open": BOOLEAN,
+                "opens_on_recognition": BOOLEAN,
                 "categories": {"type": "array", "items": ref("PoolCategory")},
                 "limits": obj({"collective": nullable(INTEGER), "individual": nullable(INTEGER)}),
             }
