@@ -10,12 +10,12 @@ import zipfile
 
 import docx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from test_documents_support import read
 from test_pages_support import Browser
 
 from tdkt.models import AuditEvent, RoleAssignment, Unit, db
-from tdkt.models.documents import CertificateLayout, DocumentIssuer, DocumentTemplate
+from tdkt.models.documents import CertificateLayout, DocumentIssuer, DocumentPin, DocumentTemplate
 from tdkt.workflow.documents import certificates
 from tdkt.workflow.documents.templates import builtin_path
 from tdkt.workflow.errors import WorkflowError
@@ -116,6 +116,25 @@ def test_a_new_version_serves_new_documents_and_issued_ones_keep_theirs(app):
     assert "Sửa Nơi nhận" in page.html
     first = admin.get("/admin/document-templates/quyet_dinh/1")
     assert first.status == 200 and first.response.data == original
+
+
+def test_reading_the_template_pages_stores_nothing(app):
+    """Until a document is made from a kind or a version uploaded, its version 1 is the built-in
+    file: the pages show and serve it without storing it; the first upload stores it as 1."""
+    db.session.execute(delete(DocumentPin).filter_by(template_kind="giay_khen"))
+    db.session.execute(delete(DocumentTemplate).filter_by(kind="giay_khen"))
+    db.session.commit()
+    admin = Browser(app, "admin")
+    listing = admin.get("/admin/document-templates")
+    assert listing.status == 200 and "Mẫu gốc của hệ thống" in listing.html
+    page = admin.get("/admin/document-templates/giay_khen")
+    assert [r["attrs"]["href"] for r in page.find(**{"data-document": "docx"})] == ["/admin/document-templates/giay_khen/1"]
+    first = admin.get("/admin/document-templates/giay_khen/1")
+    assert first.status == 200 and first.response.data == builtin_path("giay_khen").read_bytes()
+    assert admin.get("/admin/document-templates/giay_khen/2").status == 404
+    assert versions("giay_khen") == []
+    assert upload(admin, "giay_khen", builtin_path("giay_khen").read_bytes()).status == 302
+    assert versions("giay_khen") == [1, 2]
 
 
 def issuer_form(**changes) -> dict:

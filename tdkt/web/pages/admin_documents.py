@@ -17,7 +17,7 @@ from ...workflow.documents.service import DOCX
 from ...workflow.errors import not_found
 from ...workflow.permissions import visible_units
 from ..files import send
-from . import actor, bp, commit, me, require_role
+from . import actor, bp, me, require_role
 from .saving import attempt
 
 
@@ -30,8 +30,7 @@ def _kind(kind: str) -> str:
 @bp.get("/admin/document-templates")
 def admin_document_templates():
     require_role("admin")
-    kinds = [(kind, label, templates.latest(kind)) for kind, (label, _) in templates.KINDS.items()]
-    commit()  # version 1 of a kind seen for the first time is registered from docx_templates/
+    kinds = [(kind, label, templates.in_use(kind)) for kind, (label, _) in templates.KINDS.items()]
     return render_template("admin/document_templates.html", kinds=kinds)
 
 
@@ -75,7 +74,6 @@ def admin_document_template(kind: str):
 def admin_document_template_file(kind: str, version: int):
     require_role("admin")
     row = templates.version(_kind(kind), version)
-    commit()
     return send(row.content, DOCX, f"{kind}-v{row.version}.docx", row.sha256)
 
 

@@ -89,23 +89,22 @@ def _insert(row: DocumentTemplate) -> DocumentTemplate:
     return row
 
 
+def builtin(kind: str) -> DocumentTemplate:
+    """Version 1, read from docx_templates/, not added to the session: what a kind is until a
+    document is made from it or a new version uploaded, when it is stored (ensure_builtin)."""
+    data = builtin_path(kind).read_bytes()
+    return DocumentTemplate(
+        kind=kind, version=1, filename=builtin_path(kind).name, sha256=_sha(data), content=data, note="Mẫu gốc"
+    )
+
+
 def ensure_builtin(kind: str) -> DocumentTemplate:
-    """Version 1 from docx_templates/ unless some version exists."""
+    """Version 1 from docx_templates/ stored unless some version exists."""
     _check_kind(kind)
     found = latest_or_none(kind)
     if found is not None:
         return found
-    data = builtin_path(kind).read_bytes()
-    return _insert(
-        DocumentTemplate(
-            kind=kind,
-            version=1,
-            filename=builtin_path(kind).name,
-            sha256=_sha(data),
-            content=data,
-            note="Mẫu gốc",
-        )
-    )
+    return _insert(builtin(kind))
 
 
 def ensure_all() -> None:
@@ -120,7 +119,14 @@ def latest_or_none(kind: str) -> DocumentTemplate | None:
 
 
 def latest(kind: str) -> DocumentTemplate:
+    """The version new documents use, stored (a pin or a next version refers to its row)."""
     return latest_or_none(kind) or ensure_builtin(kind)
+
+
+def in_use(kind: str) -> DocumentTemplate:
+    """The version new documents use, for reading only: nothing is written."""
+    _check_kind(kind)
+    return latest_or_none(kind) or builtin(kind)
 
 
 def for_document(kind: str, pin: tuple[str, int] | None) -> DocumentTemplate:
@@ -145,17 +151,18 @@ def for_document(kind: str, pin: tuple[str, int] | None) -> DocumentTemplate:
 
 
 def versions(kind: str) -> list[DocumentTemplate]:
+    """Every version, oldest first; nothing is written (an unstored version 1 is the built-in)."""
     _check_kind(kind)
-    latest(kind)
-    return list(
-        db.session.scalars(select(DocumentTemplate).filter_by(kind=kind).order_by(DocumentTemplate.version))
-    )
+    stored = db.session.scalars(select(DocumentTemplate).filter_by(kind=kind).order_by(DocumentTemplate.version))
+    return list(stored) or [builtin(kind)]
 
 
 def version(kind: str, number: int) -> DocumentTemplate:
+    """One version; nothing is written (an unstored version 1 is the built-in)."""
     _check_kind(kind)
-    latest(kind)
     found = db.session.scalars(select(DocumentTemplate).filter_by(kind=kind, version=number)).first()
+    if found is None and number == 1 and latest_or_none(kind) is None:
+        return builtin(kind)
     if found is None:
         raise not_found("Phiên bản mẫu")
     return found
