@@ -5,6 +5,7 @@ first-page preview drawn by LibreOffice and pdftoppm, kept on disk under the .do
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from tdkt.workflow.clock import local_today
 from tdkt.workflow.documents import preview
 from tdkt.workflow.documents.contexts.common import reference
 
-from conftest import service_unavailable
+from conftest import DEMO_PASSWORD, build_app, service_unavailable
 from factories import actor, campaign, nomination_in
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -208,3 +209,43 @@ def test_preview_is_a_png_of_the_first_page_cached_by_hash(app, backend):
     artifacts = Path(__file__).resolve().parents[1] / "test-artifacts" / "documents"
     artifacts.mkdir(parents=True, exist_ok=True)
     (artifacts / "preview-bao-cao.png").write_bytes(first.response.data)
+
+
+def test_a_preview_being_drawn_holds_no_database_lock(tmp_path, monkeypatch):
+    """LibreOffice takes seconds; on SQLite every transaction holds the write lock, so the
+    drawing must happen outside one or every other request waits for it."""
+    app = build_app(f"sqlite:///{tmp_path / 'lock.sqlite3'}", str(tmp_path))
+    proposer = app.test_client()
+    token = proposer.post(
+        "/api/v1/auth/token", json={"username": "xa.vinhhiep", "password": DEMO_PASSWORD}
+    ).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {
+        "campaign_id": 1, "nominee_kind": "individual", "nominee_type": "person", "category": "individual_citizen",
+        "nominee_name": "Lý Thị Sen", "gender": "female", "birth_year": 1970, "address": "Ấp Vĩnh Thành",
+        "achievement_summary": "Hiến 300 m² đất làm đường.", "contribution_vnd": 60_000_000,
+    }
+    created = proposer.post("/api/v1/nominations", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+
+    drawing, written = threading.Event(), threading.Event()
+
+    def slow_draw(prepared):
+        drawing.set()
+        assert written.wait(10), "a write waited for the preview: the database was locked"
+        return b"\x89PNG\r\n\x1a\n"
+
+    monkeypatch.setattr(preview, "available", lambda: True)
+    monkeypatch.setattr(preview, "draw", slow_draw)
+    viewer = app.test_client()
+    assert viewer.post("/login", data={"username": "xa.vinhhiep", "password": DEMO_PASSWORD}).status_code == 302
+    url = f"/nominations/{created.get_json()['id']}/documents/bao_cao_thanh_tich/preview.png"
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("page", viewer.get(url)))
+    thread.start()
+    assert drawing.wait(30), result["page"].status_code if "page" in result else "no answer"
+    other = proposer.post("/api/v1/nominations", json=body | {"nominee_name": "Thạch Văn Sơn"}, headers=headers)
+    assert other.status_code == 201
+    written.set()
+    thread.join(30)
+    assert result["page"].status_code == 200

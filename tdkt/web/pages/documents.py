@@ -112,8 +112,16 @@ def first_page(target: str, target_id: int, kind: str):
     if _is_batch(target, target_id, kind, options):
         raise batch_preview_refused()
     cache = Path(current_app.instance_path) / PREVIEW_DIR
-    image, docx_sha = preview.first_page(actor(), target, target_id, kind, options, cache)
+    prepared = preview.prepare(actor(), target, target_id, kind, options, cache)
+    # End the transaction before LibreOffice runs: on SQLite it holds the write lock, and the
+    # panel's previews would stall every other request for seconds each.
     commit()
+    image = prepared.cached
+    if image is None:
+        image = preview.draw(prepared)
+        preview.record(actor(), prepared, image)
+        commit()
+    docx_sha = prepared.docx_sha
     if request.if_none_match.contains(docx_sha):
         return Response(status=304, headers={"ETag": f'"{docx_sha}"', "Cache-Control": "private, no-cache"})
     response = Response(image, mimetype="image/png")

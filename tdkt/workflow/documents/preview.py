@@ -10,10 +10,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from ...models.documents import DocumentTemplate
 from ..actor import Actor
 from . import pdf, service
+from .contexts.common import Draft
 from .settings import setting
 
 RESOLUTION_DPI = 40
@@ -56,22 +59,44 @@ def _store(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def first_page(
+@dataclass
+class Prepared:
+    """A document made and checked, ready to be drawn: what needs the database is done."""
+
+    kind: str
+    draft: Draft
+    template: DocumentTemplate
+    docx: bytes
+    docx_sha: str
+    path: Path
+
+    @property
+    def cached(self) -> bytes | None:
+        return self.path.read_bytes() if self.path.exists() else None
+
+
+def prepare(
     actor: Actor, target: str, target_id: int, kind: str, options: service.Options, cache_dir: Path
-) -> tuple[bytes, str]:
-    """(PNG, the .docx's SHA-256). A new image is a new file made from the document: it goes
-    to the audit trail like a download; one already on disk was recorded when it was drawn."""
+) -> Prepared:
     draft = service.draft_for(actor.user, target, target_id, kind, options)
     # After the scope check: out of scope is 404 whether LibreOffice is installed or not.
     if not available():
         raise pdf.unavailable()
     template, docx = service.fill(draft)
     docx_sha = hashlib.sha256(docx).hexdigest()
-    path = cache_dir / f"{docx_sha}.png"
-    if path.exists():
-        return path.read_bytes(), docx_sha
-    image = first_page_png(pdf.convert(docx), setting("DOCUMENT_PDF_TIMEOUT"))
-    _store(path, image)
-    details = {"format": "png", "sha256": hashlib.sha256(image).hexdigest(), "docx_sha256": docx_sha}
-    service.record(actor, kind, draft, template, details)
-    return image, docx_sha
+    return Prepared(kind, draft, template, docx, docx_sha, cache_dir / f"{docx_sha}.png")
+
+
+def draw(prepared: Prepared) -> bytes:
+    """LibreOffice and pdftoppm, seconds of work that touch no database: the caller runs it
+    outside any transaction (on SQLite every transaction holds the write lock)."""
+    image = first_page_png(pdf.convert(prepared.docx), setting("DOCUMENT_PDF_TIMEOUT"))
+    _store(prepared.path, image)
+    return image
+
+
+def record(actor: Actor, prepared: Prepared, image: bytes) -> None:
+    """A new image is a new file made from the document: it goes to the audit trail like a
+    download; one already on disk was recorded when it was drawn."""
+    details = {"format": "png", "sha256": hashlib.sha256(image).hexdigest(), "docx_sha256": prepared.docx_sha}
+    service.record(actor, prepared.kind, prepared.draft, prepared.template, details)
