@@ -30,6 +30,7 @@ from tdkt.models import (
     AwardForm,
     CalendarOverride,
     Campaign,
+    PublicNotice,
     RuleVersion,
     Unit,
     User,
@@ -511,6 +512,22 @@ def admin_edits_the_campaign_on_the_page(t: Trail) -> Expected:
     expected = _admin("update_campaign", "campaign", c.id, c.owner_unit_id, {"plan_number": [before, "34/KH-UBND"]})
     expected.details["rule_version"] = _latest_rule_version(c.id)
     return expected
+
+
+@case("admin", "publish_notice")
+def secretary_posts_the_list_on_the_page(t: Trail) -> Expected:
+    c = factories.campaign()
+    c.public_notice_days = 5
+    n = nomination_in("council_review")
+    person = browser(t.app, "noivu")
+    t.mark()
+    page = person.post(f"/campaigns/{c.id}/public-notice",
+                       {"nomination_ids": str(n.id), "published_on": "2026-03-02", "note": "Trụ sở UBND thị xã"})
+    assert page.status == 302, page.errors()
+    notice = db.session.scalars(select(PublicNotice)).one()
+    return Expected("admin", "noivu", "council_secretary", user("noivu").unit_id, "public_notice", notice.id,
+                    details={"op": "publish_notice", "campaign_id": c.id, "published_on": "2026-03-02",
+                             "nomination_ids": [n.id]})
 
 
 @case("admin", "update_pool")

@@ -526,6 +526,21 @@ def _campaign_documents(world, username):
     ]
 
 
+@case("/campaigns/<int:campaign_id>/public-notice")
+def _campaign_public_notice(world, username):
+    """The council secretary's page: out of scope 404, for anyone else 403."""
+    checks = []
+    for i, owner in world.campaigns.items():
+        if not _related_campaign(world, username, owner):
+            status = 404
+        elif "council_secretary" not in world.roles(username):
+            status = 403
+        else:
+            status = 200
+        checks.append((f"/campaigns/{i}/public-notice", status))
+    return checks
+
+
 def _campaign_lists(world: World, username: str, suffix: str):
     """The office's list: out of scope 404, for a unit 403."""
     checks = []

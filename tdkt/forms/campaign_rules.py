@@ -55,6 +55,10 @@ class CampaignForm(BaseForm):
     council_days = _days("council_days")
     signature_days = _days("signature_days")
     resubmission_days = _days("resubmission_days")
+    public_notice_days = WholeNumberField(
+        CAMPAIGN_FIELDS["public_notice_days"].label, validators=[Optional()],
+        description="từ 1 đến 30; để trống nếu đợt không yêu cầu công khai", render_kw={"inputmode": "numeric"},
+    )
     award_form_ids = SelectMultipleField("Hình thức khen thưởng", coerce=int)
 
 

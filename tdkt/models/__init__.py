@@ -12,6 +12,7 @@ from .campaign import (
     NominationAttestation,
     Pool,
     PoolCategory,
+    PublicNotice,
     RuleVersion,
 )
 from .nomination import (
@@ -51,6 +52,7 @@ __all__ = [
     "OutboxMessage",
     "Pool",
     "PoolCategory",
+    "PublicNotice",
     "RoleAssignment",
     "RuleVersion",
     "Submission",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
 from .org import Unit, User
+
+if TYPE_CHECKING:
+    from .nomination import Nomination
 
 NOMINEE_KINDS = ("collective", "individual")
 NOMINEE_TYPES = ("person", "household", "organisation", "collective")
@@ -100,6 +104,9 @@ class Campaign(db.Model):
     council_days: Mapped[int] = mapped_column(Integer, default=7)
     signature_days: Mapped[int] = mapped_column(Integer, default=3)
     resubmission_days: Mapped[int] = mapped_column(Integer, default=5)
+    # Working days the list of nominees stays posted (niêm yết công khai) before the council may
+    # consider them; None when the campaign requires no public notice.
+    public_notice_days: Mapped[int | None] = mapped_column(Integer)
 
     owner_unit: Mapped[Unit] = relationship()
     award_forms: Mapped[list[AwardForm]] = relationship(
@@ -258,3 +265,31 @@ class NominationAttestation(db.Model):
     criterion_code: Mapped[str] = mapped_column(String(60), primary_key=True)
     answer: Mapped[bool] = mapped_column(Boolean)
     evidence: Mapped[str | None] = mapped_column(Text)
+
+
+public_notice_nominations = Table(
+    "public_notice_nominations",
+    db.metadata,
+    Column("public_notice_id", ForeignKey("public_notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("nomination_id", ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class PublicNotice(db.Model):
+    """A list of nominees posted publicly by the council's secretary on a day, so that anyone may
+    object before the council meets (the campaign's public_notice_days working days later)."""
+
+    __tablename__ = "public_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    published_on: Mapped[date] = mapped_column(Date)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    published_by: Mapped[User] = relationship()
+    nominations: Mapped[list[Nomination]] = relationship(
+        secondary=public_notice_nominations, order_by="Nomination.id"
+    )

@@ -59,6 +59,9 @@ CAMPAIGN_FIELDS = {
     "council_days": Field(int, "Thời hạn Hội đồng xét", nullable=False),
     "signature_days": Field(int, "Thời hạn ký quyết định", nullable=False),
     "resubmission_days": Field(int, "Thời hạn đơn vị bổ sung hồ sơ", nullable=False),
+    "public_notice_days": Field(
+        int, "Số ngày làm việc công khai danh sách trước khi Hội đồng họp", min_value=1, max_value=30
+    ),
 }
 # A list of ids; checked here, not by payload.parse, which knows scalars only.
 AWARD_FORM_IDS = "award_form_ids"

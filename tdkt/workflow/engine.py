@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import CouncilMeeting, CouncilVote, Decision, Nomination, Submission, User, db, utcnow
-from . import audit, numbers, rule_versions, rules, signals
+from . import audit, numbers, public_notice, rule_versions, rules, signals
 from .actor import Actor
 from .clock import local_today
 from .errors import WorkflowError, bad_request, forbidden, unprocessable, validation_failed
@@ -301,6 +301,7 @@ def _submit_for_signature(firing: Firing) -> None:
     if values.get("votes_for") is None:
         raise validation_failed({"votes_for": "Cần ghi số phiếu đồng ý của Hội đồng"})
     meeting = _meeting(firing)
+    public_notice.check(nomination, meeting.date)
     votes = values["votes_for"]
     if votes > meeting.members_present:
         raise validation_failed(

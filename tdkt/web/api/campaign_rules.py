@@ -48,7 +48,7 @@ def criterion_json(c: EligibilityCriterion) -> dict[str, Any]:
 def campaign_rules_json(campaign: Campaign) -> dict[str, Any]:
     version = rule_versions.latest(campaign.id)
     facts = {
-        name: (_day(value) if name not in ("name", "plan_number", *campaign_rules.STAGE_DAYS) else value)
+        name: (_day(value) if name not in ("name", "plan_number", "public_notice_days", *campaign_rules.STAGE_DAYS) else value)
         for name, value in ((n, getattr(campaign, n)) for n in campaign_rules.CAMPAIGN_FIELDS)
     }
     return {"id": campaign.id, "code": campaign.code} | facts | {

@@ -68,6 +68,7 @@ CAMPAIGN_RULES = obj(
         "submission_opens_on": DAY,
         "submission_closes_on": DAY,
         **{name: INTEGER for name in campaign_rules.STAGE_DAYS},
+        "public_notice_days": nullable(INTEGER),
         "award_form_ids": {"type": "array", "items": INTEGER},
         "rounds": {"type": "array", "items": ROUND},
         "pools": {"type": "array", "items": POOL},

@@ -48,6 +48,7 @@ RULE_CODES = (
     "quorum_not_met",
     "vote_threshold_not_met",
     "number_taken",
+    "public_notice_required",
 )
 # Werkzeug's int converter takes digits only; an id beyond the INTEGER columns answers 404.
 ID_PARAM = {"type": "integer", "minimum": 0, "maximum": INT_MAX}

@@ -72,6 +72,7 @@ from . import (  # noqa: E402,F401  (routes and filters register on bp)
     nominations,
     outbox,
     present,
+    public_notice,
     queues,
     records,
     workspace,

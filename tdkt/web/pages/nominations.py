@@ -17,7 +17,7 @@ from ...forms.nominations import (
     Offer,
 )
 from ...models import AuditEvent, Campaign, Nomination, User, db
-from ...workflow import attestations, duplicate_warnings, quota, rule_versions
+from ...workflow import attestations, duplicate_warnings, public_notice, quota, rule_versions
 from ...workflow import nominations as service
 from ...workflow.clock import local_today
 from ...workflow.errors import WorkflowError
@@ -122,6 +122,7 @@ def nomination(nomination_id: int):
         attested=attestations.lines(n),
         chain=chain_steps(n),
         level=rule_versions.level(n),
+        notice=public_notice.status(n),
     )
 
 
