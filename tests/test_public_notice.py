@@ -192,3 +192,16 @@ def test_the_admin_sets_the_notice_days_on_the_campaign_page_audited(app):
         if e.details.get("op") == "update_campaign"
     ]
     assert event.changes == {"public_notice_days": [None, 5]}
+
+
+def test_the_api_reads_and_edits_the_notice_days(app, api):
+    c = campaign()
+    admin = api("admin")
+    assert admin.get(f"/api/v1/campaigns/{c.id}/rules").get_json()["public_notice_days"] is None
+    answer = admin.patch(f"/api/v1/campaigns/{c.id}", json={"public_notice_days": 0})
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["details"]["fields"]["public_notice_days"] == (
+        "Số ngày làm việc công khai danh sách trước khi Hội đồng họp phải từ 1 trở lên"
+    )
+    answer = admin.patch(f"/api/v1/campaigns/{c.id}", json={"public_notice_days": 5})
+    assert answer.status_code == 200 and answer.get_json()["public_notice_days"] == 5
