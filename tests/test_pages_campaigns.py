@@ -140,13 +140,16 @@ def test_the_chart_library_and_its_licence_are_served_by_the_app(app):
     assert browser.get("/static/campaign_quota.js").status == 200
 
 
-def test_the_campaign_page_links_its_documents_page(app):
+def test_the_campaign_page_has_the_documents_panel(app):
+    nomination_in("submitted")
+    db.session.commit()
     browser = Browser(app, "xa.vinhhiep")
     page = browser.get(f"/campaigns/{campaign().id}")
-    assert page.find(id="campaign-documents")
-    url = f"/campaigns/{campaign().id}/documents"
-    assert f'href="{url}"' in page.html
-    assert browser.get(url).status == 200
+    assert page.find(id="campaign-documents") and page.find(id="documents")
+    downloads = [e["attrs"]["href"] for e in page.find() if e["tag"] == "a"
+                 and e["attrs"].get("href", "").startswith(f"/campaigns/{campaign().id}/documents/")]
+    assert any("/documents/danh_sach" in url for url in downloads), downloads
+    assert browser.get(downloads[0]).status == 200
 
 
 # --- the proposer's remaining slots and the nomination form ------------------------------------
