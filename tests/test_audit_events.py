@@ -578,6 +578,23 @@ def admin_removes_a_criterion_by_the_api(t: Trail) -> Expected:
     return expected
 
 
+@case("admin", "create_campaign")
+def admin_launches_a_campaign_by_the_api(t: Trail) -> Expected:
+    form = factories.campaign().award_forms[0]
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.post("/api/v1/campaigns", json={
+        "code": "VC-2027", "name": "Phong trào thi đua năm 2027", "submission_opens_on": "2027-10-01",
+        "submission_closes_on": "2027-11-15", "award_form_ids": [form.id],
+    })
+    assert answer.status_code == 201, answer.get_json()
+    expected = _admin("create_campaign", "campaign", answer.get_json()["id"], _admin_unit(), {
+        "code": [None, "VC-2027"], "appraisal_days": [None, 10], "award_form_ids": [None, [form.id]],
+    })
+    expected.details["rule_version"] = 1
+    return expected
+
+
 NEW_ROUND = {"code": "SO-KET", "name": "Sơ kết", "submission_opens_on": "2026-03-01",
              "submission_closes_on": "2026-04-30"}
 

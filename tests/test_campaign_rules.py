@@ -502,3 +502,89 @@ def test_a_campaign_edit_says_new_time_limits_apply_at_each_dossiers_next_stage(
     shown = browser.get(f"/admin/campaigns/{c.id}").html
     assert "thời hạn xử lý mới áp dụng từ bước tiếp theo của từng hồ sơ" in shown
     assert "giữ quy định cũ" not in shown
+
+
+NEW_CAMPAIGN = {
+    "code": "VC-2027", "name": "Phong trào thi đua năm 2027", "plan_number": "5/KH-UBND", "plan_date": "2026-12-01",
+    "period_starts_on": "2027-01-01", "period_ends_on": "2027-12-31",
+    "submission_opens_on": "2027-10-01", "submission_closes_on": "2027-11-15",
+}
+
+
+def test_admin_launches_next_years_campaign_in_the_browser_audited(app):
+    """From the campaign list to a new campaign of the admin's own unit, with the default stage
+    limits, the chosen award form, its first rule version and a 'create_campaign' event."""
+    form = campaign().award_forms[0]
+    browser = Browser(app, "admin")
+    assert browser.get("/admin/campaigns").find(href="/admin/campaigns/new")
+    page = browser.get("/admin/campaigns/new")
+    assert page.status == 200
+    assert [page.value(n) for n in campaign_rules.STAGE_DAYS] == ["10", "7", "3", "5"]
+    admin_unit = user("admin").unit
+    assert page.options("owner_unit_id")[str(admin_unit.id)].startswith(admin_unit.name)
+    data = NEW_CAMPAIGN | {"owner_unit_id": str(admin_unit.id), "award_form_ids": [str(form.id)],
+                           "appraisal_days": "10", "council_days": "7", "signature_days": "3", "resubmission_days": "5"}
+    page = browser.post("/admin/campaigns/new", data)
+    assert page.status == 302, page.errors()
+    created = campaign("VC-2027")
+    assert page.response.location.endswith(f"/admin/campaigns/{created.id}")
+    assert (created.owner_unit_id, created.plan_number, [f.id for f in created.award_forms]) == (
+        admin_unit.id, "5/KH-UBND", [form.id])
+    assert (created.appraisal_days, created.council_days, created.signature_days, created.resubmission_days) == (
+        10, 7, 3, 5)
+    versions = db.session.scalars(select(RuleVersion.number).where(RuleVersion.campaign_id == created.id)).all()
+    assert versions == [1]
+    event = _admin_events("create_campaign")[-1]
+    assert (event.object_id, event.unit_id, event.details["rule_version"]) == (created.id, admin_unit.id, 1)
+    assert event.changes["code"] == [None, "VC-2027"]
+    assert event.changes["submission_closes_on"] == [None, "2027-11-15"]
+    again = browser.post("/admin/campaigns/new", data | {"name": "Lần nữa"})
+    assert again.status == 422
+    assert again.errors()["code"] == "Mã đợt thi đua VC-2027 đã được dùng"
+
+
+def test_a_new_campaign_takes_the_admins_scope_unit_and_default_limits_by_the_api(app, api):
+    form = campaign().award_forms[0]
+    answer = api("admin").post("/api/v1/campaigns", json=NEW_CAMPAIGN | {"award_form_ids": [form.id]})
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert (body["code"], body["appraisal_days"], body["resubmission_days"], body["rule_version"]["number"]) == (
+        "VC-2027", 10, 5, 1)
+    assert campaign("VC-2027").owner_unit_id == user("admin").unit_id
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"code": "VC-NTM-2021"}, "code", "Mã đợt thi đua VC-NTM-2021 đã được dùng"),
+        ({"code": ""}, "code", "Mã đợt thi đua là bắt buộc"),
+        ({"owner_unit_id": "HN"}, "owner_unit_id", "không thuộc phạm vi quản trị của bạn"),
+        ({"award_form_ids": []}, "award_form_ids", "Đợt thi đua cần ít nhất một hình thức khen thưởng"),
+        ({"council_days": 61}, "council_days", "Thời hạn Hội đồng xét phải từ 1 đến 60 ngày làm việc, đã nhập 61"),
+        ({"submission_closes_on": "2027-09-30"}, "submission_closes_on",
+         "Ngày hết hạn nhận hồ sơ (30/09/2027) trước ngày bắt đầu (01/10/2027)"),
+    ],
+)
+def test_a_new_campaign_is_refused_in_vietnamese_and_nothing_is_created(app, api, changes, field, message):
+    form = campaign().award_forms[0]
+    body = NEW_CAMPAIGN | {"award_form_ids": [form.id]} | changes
+    if body.get("owner_unit_id") == "HN":
+        body["owner_unit_id"] = db.session.scalars(select(Unit.id).filter_by(code="HN")).one()
+    campaigns = db.session.scalar(select(func.count()).select_from(Campaign))
+    answer = api("admin").post("/api/v1/campaigns", json=body)
+    assert answer.status_code == 422, answer.get_json()
+    assert message in answer.get_json()["error"]["details"]["fields"][field]
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == campaigns
+    assert _admin_events("create_campaign") == []
+
+
+def test_a_commune_admin_launches_only_in_its_commune(app, client):
+    _add_admin("qt.vinhhiep", "VC-VHIEP")
+    commune = Api(client, "qt.vinhhiep")
+    town = db.session.scalars(select(Unit.id).filter_by(code="VC")).one()
+    answer = commune.post("/api/v1/campaigns", json=NEW_CAMPAIGN | {"owner_unit_id": town, "award_form_ids": []})
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["details"]["fields"]["owner_unit_id"] == (
+        f"Đơn vị phát động số {town} không thuộc phạm vi quản trị của bạn"
+    )
+    assert _admin_events("create_campaign") == []

@@ -222,7 +222,8 @@ def admins_only(world: World, username: str) -> int:
 for rule in ("/", "/password", "/profile", "/nominations", "/decisions", "/council-meetings"):
     CASES[rule] = everyone(200)
 CASES["/login"] = everyone(302)  # a logged-in user is sent on to "Việc của tôi"
-for rule in ("/admin/users", "/admin/users/new", "/admin/units", "/admin/units/new", "/admin/campaigns", "/admin/calendar", "/outbox"):
+for rule in ("/admin/users", "/admin/users/new", "/admin/units", "/admin/units/new", "/admin/campaigns", "/admin/campaigns/new",
+             "/admin/calendar", "/outbox"):
     CASES[rule] = lambda world, username: [(None, admins_only(world, username))]
 
 

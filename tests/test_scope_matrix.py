@@ -622,6 +622,16 @@ def _campaign_rules(world, api, username):
         _admin_expectation(username, api(username).get(f"{API}/campaigns/{c.id}/rules"), related, 200)
 
 
+@case("POST", "/campaigns")
+def _campaign_post(world, api, username):
+    """An empty body: refused as incomplete for any admin (each launches in its own scope)."""
+    response = api(username).post(f"{API}/campaigns", json={})
+    if _is_admin(username):
+        assert_error(response, 422, "validation_failed")
+    else:
+        assert_error(response, 403, "forbidden")
+
+
 @case("PATCH", "/campaigns/<int:campaign_id>")
 def _campaign_patch(world, api, username):
     for c, related in _rule_campaigns():

@@ -22,6 +22,7 @@ from ..workflow.campaign_rules import (
     CRITERION_FIELDS,
     LEGAL_BASIS_FIELDS,
     LEVEL_FIELDS,
+    NEW_CAMPAIGN_FIELDS,
     POOL_FIELDS,
     ROUND_FIELDS,
 )
@@ -60,6 +61,13 @@ class CampaignForm(BaseForm):
         description="từ 1 đến 30; để trống nếu đợt không yêu cầu công khai", render_kw={"inputmode": "numeric"},
     )
     award_form_ids = SelectMultipleField("Hình thức khen thưởng", coerce=int)
+
+
+class NewCampaignForm(CampaignForm):
+    """A campaign being launched: its code and owner unit are stated once, never edited."""
+
+    code = StringField(NEW_CAMPAIGN_FIELDS["code"].label, render_kw={"autocapitalize": "characters"})
+    owner_unit_id = SelectField(NEW_CAMPAIGN_FIELDS["owner_unit_id"].label, coerce=optional_int)
 
 
 class RoundForm(BaseForm):

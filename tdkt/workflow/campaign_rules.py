@@ -63,6 +63,13 @@ CAMPAIGN_FIELDS = {
         int, "Số ngày làm việc công khai danh sách trước khi Hội đồng họp", min_value=1, max_value=30
     ),
 }
+# What only a new campaign states: its code and owner never change afterwards.
+NEW_CAMPAIGN_FIELDS = {
+    "code": Field(str, "Mã đợt thi đua", max_length=40, nullable=False),
+    "owner_unit_id": Field(int, "Đơn vị phát động"),
+} | CAMPAIGN_FIELDS
+# The stage limits a new campaign gets unless stated (the model's defaults, DESIGN §5).
+STAGE_DAY_DEFAULTS = {"appraisal_days": 10, "council_days": 7, "signature_days": 3, "resubmission_days": 5}
 # A list of ids; checked here, not by payload.parse, which knows scalars only.
 AWARD_FORM_IDS = "award_form_ids"
 POOL_FIELDS = {
@@ -243,14 +250,9 @@ def campaign_facts(campaign: Campaign) -> dict[str, Any]:
     return facts
 
 
-def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
-    campaign = managed_campaign(actor, campaign_id)
-    if not isinstance(body, dict):
-        raise bad_request("Đợt thi đua phải là một đối tượng JSON.")
-    form_ids = _ids(body, AWARD_FORM_IDS, "hình thức khen thưởng")
-    values = parse({k: v for k, v in body.items() if k != AWARD_FORM_IDS}, CAMPAIGN_FIELDS, what="Đợt thi đua")
-    before = campaign_facts(campaign)
-    wanted = {k: values.get(k, before[k]) for k in CAMPAIGN_FIELDS}
+def _campaign_problems(wanted: dict[str, Any]) -> dict[str, str]:
+    """A campaign's own facts, as a whole: a name, stage limits within bounds, a submission
+    window and an emulation period that each end after they start."""
     problems: dict[str, str] = {}
     if not wanted["name"]:
         problems["name"] = "Tên đợt thi đua là bắt buộc"
@@ -261,13 +263,70 @@ def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
                 f"{CAMPAIGN_FIELDS[name].label} phải từ 1 đến {MAX_STAGE_DAYS} ngày làm việc, đã nhập {days}"
             )
     opens, closes = wanted["submission_opens_on"], wanted["submission_closes_on"]
-    if opens > closes:
+    if opens is not None and closes is not None and opens > closes:
         problems["submission_closes_on"] = (
             f"Ngày hết hạn nhận hồ sơ ({closes:%d/%m/%Y}) trước ngày bắt đầu ({opens:%d/%m/%Y})"
         )
     starts, ends = wanted["period_starts_on"], wanted["period_ends_on"]
     if starts is not None and ends is not None and starts > ends:
         problems["period_ends_on"] = f"Thời gian thi đua kết thúc ({ends:%d/%m/%Y}) trước khi bắt đầu ({starts:%d/%m/%Y})"
+    return problems
+
+
+def create_campaign(actor: Actor, body: Any) -> Campaign:
+    """Launch a campaign in a unit of the admin's scope (by default the scope's own unit), with
+    award forms the admin keeps, and its first rule version."""
+    require_admin(actor)
+    if not isinstance(body, dict):
+        raise bad_request("Đợt thi đua phải là một đối tượng JSON.")
+    form_ids = _ids(body, AWARD_FORM_IDS, "hình thức khen thưởng") or []
+    values = parse({k: v for k, v in body.items() if k != AWARD_FORM_IDS}, NEW_CAMPAIGN_FIELDS, what="Đợt thi đua")
+    wanted = {name: values.get(name, STAGE_DAY_DEFAULTS.get(name)) for name in CAMPAIGN_FIELDS}
+    problems = {
+        name: f"{CAMPAIGN_FIELDS[name].label} là bắt buộc"
+        for name in ("submission_opens_on", "submission_closes_on") if wanted[name] is None
+    }
+    problems |= _campaign_problems(wanted)
+    code = values.get("code") or ""
+    if not code:
+        problems["code"] = "Mã đợt thi đua là bắt buộc"
+    elif db.session.scalar(select(Campaign.id).where(Campaign.code == code)) is not None:
+        problems["code"] = f"Mã đợt thi đua {code} đã được dùng"
+    scopes = admin_scopes(actor.user)
+    owner_id = values.get("owner_unit_id")
+    owner = scopes[0] if owner_id is None else db.session.get(Unit, owner_id)
+    if owner is None or not administers(actor.user, owner):
+        problems["owner_unit_id"] = f"Đơn vị phát động số {owner_id} không thuộc phạm vi quản trị của bạn"
+    available = {f.id: f for f in managed_award_forms(actor)}
+    unknown = [i for i in form_ids if i not in available]
+    if unknown:
+        problems[AWARD_FORM_IDS] = f"Không có hình thức khen thưởng số {unknown[0]}"
+    elif not form_ids:
+        problems[AWARD_FORM_IDS] = "Đợt thi đua cần ít nhất một hình thức khen thưởng"
+    if problems:
+        raise validation_failed(problems)
+    wanted["plan_number"] = wanted["plan_number"] or None
+    campaign = Campaign(code=code, owner_unit=owner, **wanted)
+    campaign.award_forms = [available[i] for i in sorted(set(form_ids))]
+    db.session.add(campaign)
+    db.session.flush()
+    number = _version(campaign, actor)
+    facts = {"code": code, "owner_unit_id": owner.id} | campaign_facts(campaign)
+    record_admin_change(actor, "create_campaign", object_type="campaign", object_id=campaign.id,
+                        unit_id=owner.id, changes=_diff({}, facts), rule_version=number)
+    db.session.flush()
+    return campaign
+
+
+def update_campaign(actor: Actor, campaign_id: int, body: Any) -> Campaign:
+    campaign = managed_campaign(actor, campaign_id)
+    if not isinstance(body, dict):
+        raise bad_request("Đợt thi đua phải là một đối tượng JSON.")
+    form_ids = _ids(body, AWARD_FORM_IDS, "hình thức khen thưởng")
+    values = parse({k: v for k, v in body.items() if k != AWARD_FORM_IDS}, CAMPAIGN_FIELDS, what="Đợt thi đua")
+    before = campaign_facts(campaign)
+    wanted = {k: values.get(k, before[k]) for k in CAMPAIGN_FIELDS}
+    problems = _campaign_problems(wanted)
     forms = campaign.award_forms
     if form_ids is not None:
         available = {f.id: f for f in award_form_choices(actor, campaign)}
@@ -609,10 +668,14 @@ def award_form_facts(form: AwardForm) -> dict[str, Any]:
 def chain_units(actor: Actor) -> list[Unit]:
     """Units a chain level may name: those the admin administers and those above its scopes
     (a chain climbs beyond the admin's own tree, to the province and the centre)."""
+    above = {u.id: u for s in admin_scopes(actor.user) for u in s.ancestors()}
+    return [*sorted(above.values(), key=lambda u: u.path), *units_administered(actor)]
+
+
+def units_administered(actor: Actor) -> list[Unit]:
+    """Units inside the admin's scopes, in tree order: where it may launch a campaign or keep a pool."""
     scopes = admin_scopes(actor.user)
-    above = {u.id: u for s in scopes for u in s.ancestors()}
-    inside = [u for u in db.session.scalars(select(Unit).order_by(Unit.path)) if any(s.contains(u) for s in scopes)]
-    return [*sorted(above.values(), key=lambda u: u.path), *inside]
+    return [u for u in db.session.scalars(select(Unit).order_by(Unit.path)) if any(s.contains(u) for s in scopes)]
 
 
 def _parse_levels(actor: Actor, items: Any) -> list[dict[str, Any]]:

@@ -91,6 +91,13 @@ def campaign_rules_of(campaign_id: int):
     return campaign_rules_json(campaign_rules.managed_campaign(actor(), campaign_id))
 
 
+@bp.post("/campaigns")
+def post_campaign():
+    campaign = campaign_rules.create_campaign(actor(), parsed_body())
+    commit()
+    return campaign_rules_json(campaign), 201
+
+
 @bp.patch("/campaigns/<int:campaign_id>")
 def patch_campaign(campaign_id: int):
     campaign = campaign_rules.update_campaign(actor(), campaign_id, parsed_body())

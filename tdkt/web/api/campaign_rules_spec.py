@@ -115,6 +115,10 @@ def paths() -> dict:
     nomination_id = path_id("nomination_id", "the nomination")
     campaign_body = body_schema(campaign_rules.CAMPAIGN_FIELDS, ())
     campaign_body["properties"]["award_form_ids"] = IDS
+    new_campaign_body = body_schema(
+        campaign_rules.NEW_CAMPAIGN_FIELDS, ("code", "name", "submission_opens_on", "submission_closes_on")
+    )
+    new_campaign_body["properties"]["award_form_ids"] = IDS
     pool_body = body_schema(campaign_rules.POOL_FIELDS, ())
     pool_body["properties"]["category_limits"] = {"type": "object", "additionalProperties": LIMIT}
     form_body = body_schema(campaign_rules.AWARD_FORM_FIELDS, ())
@@ -126,6 +130,14 @@ def paths() -> dict:
         attestations.ITEM_FIELDS, ("criterion", "answer"))}}, ("version", "answers"))
     tags = ("campaign rules",)
     return {
+        "/campaigns": {
+            "post": operation(
+                "createCampaign", "Launch a campaign in a unit of the admin's scope (default: the scope's unit), "
+                "with award forms the admin keeps and stage limits 10/7/3/5 unless given; its first rule version",
+                {"201": ok(CAMPAIGN_RULES, "Created"), "400": BAD_REQUEST, "403": FORBIDDEN, "422": INVALID_VALUE},
+                body=new_campaign_body, tags=tags,
+            ),
+        },
         "/campaigns/{campaign_id}": {
             "patch": operation(
                 "updateCampaign", "Edit a campaign's facts, window, stage time limits and award forms (admins); "

@@ -13,6 +13,7 @@ from ...forms.campaign_rules import (
     CampaignForm,
     CriterionForm,
     LegalBasisForm,
+    NewCampaignForm,
     PoolForm,
 )
 from ...models import Campaign, RuleVersion, db
@@ -99,6 +100,36 @@ def admin_campaign(campaign_id: int):
         "thời hạn xử lý mới áp dụng từ bước tiếp theo của từng hồ sơ.",
         "success",
     )
+    return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id))
+
+
+def _new_campaign_choices(form: NewCampaignForm) -> None:
+    user_actor = actor()
+    form.owner_unit_id.choices = options((u.id, f"{u.name} ({u.code})") for u in rules_admin.units_administered(user_actor))
+    form.award_form_ids.choices = options((f.id, f.name) for f in rules_admin.managed_award_forms(user_actor))
+
+
+@bp.route("/admin/campaigns/new", methods=["GET", "POST"])
+def admin_campaign_new():
+    require_role("admin")
+    if request.method == "GET":
+        form = NewCampaignForm(formdata=None, data=rules_admin.STAGE_DAY_DEFAULTS)
+        _new_campaign_choices(form)
+        return render_template("admin/campaign_new.html", form=form)
+    form = NewCampaignForm()
+    _new_campaign_choices(form)
+    if not form.validate():
+        return render_template("admin/campaign_new.html", form=form), 422
+    body, missing = _body(form, rules_admin.NEW_CAMPAIGN_FIELDS)
+    if missing:
+        _mark(form, missing)
+        return render_template("admin/campaign_new.html", form=form), 422
+    body[rules_admin.AWARD_FORM_IDS] = form.award_form_ids.data or []
+    campaign, refused = attempt(lambda: rules_admin.create_campaign(actor(), body))
+    if refused:
+        message = show_error(form, refused)
+        return render_template("admin/campaign_new.html", form=form, message=message), refused.status
+    flash(f"Đã tạo đợt thi đua {campaign.code}.", "success")
     return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id))
 
 
