@@ -30,6 +30,7 @@ from tdkt.models import (
     AwardForm,
     CalendarOverride,
     Campaign,
+    Pool,
     PublicNotice,
     RuleVersion,
     Unit,
@@ -592,6 +593,25 @@ def admin_launches_a_campaign_by_the_api(t: Trail) -> Expected:
         "code": [None, "VC-2027"], "appraisal_days": [None, 10], "award_form_ids": [None, [form.id]],
     })
     expected.details["rule_version"] = 1
+    return expected
+
+
+@case("admin", "create_pool")
+def admin_adds_a_pool_on_the_page(t: Trail) -> Expected:
+    c = factories.campaign()
+    ward = db.session.scalars(select(Unit).filter_by(code="VC-P1")).one()
+    person = browser(t.app, "admin")
+    t.mark()
+    page = person.post(f"/admin/campaigns/{c.id}/pools", {
+        "code": "VC-PHUONG", "name": "Các phường", "unit_id": "", "member_ids": [str(ward.id)],
+        "limit_collective": "2", "limit_individual": "", "categories": "TT | Tập thể phường | tập thể | 2",
+    })
+    assert page.status == 302, page.errors()
+    pool = db.session.scalars(select(Pool).filter_by(campaign_id=c.id, code="VC-PHUONG")).one()
+    expected = _admin("create_pool", "pool", pool.id, c.owner_unit_id, {
+        "code": [None, "VC-PHUONG"], "member_ids": [None, [ward.id]], "category_limits.TT": [None, 2],
+    })
+    expected.details |= {"campaign_id": c.id, "rule_version": _latest_rule_version(c.id)}
     return expected
 
 

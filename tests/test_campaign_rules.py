@@ -588,3 +588,104 @@ def test_a_commune_admin_launches_only_in_its_commune(app, client):
         f"Đơn vị phát động số {town} không thuộc phạm vi quản trị của bạn"
     )
     assert _admin_events("create_campaign") == []
+
+
+def _unit_id(code: str) -> int:
+    return db.session.scalars(select(Unit.id).filter_by(code=code)).one()
+
+
+def test_admin_adds_a_shared_pool_on_the_campaign_page_audited(app):
+    """Categories typed one a line; members chosen; the pool admits them, counts as a new rule
+    version and is recorded as 'create_pool'."""
+    c = campaign()
+    browser = Browser(app, "admin")
+    assert browser.get(f"/admin/campaigns/{c.id}").find(id="new-pool-form")
+    page = browser.post(f"/admin/campaigns/{c.id}/pools", {
+        "code": "VC-PHUONG", "name": "Các phường", "unit_id": "",
+        "member_ids": [str(_unit_id("VC-P1"))], "limit_collective": "2", "limit_individual": "",
+        "categories": "TT-PHUONG | Tập thể phường | tập thể | 2\nCN-PHUONG | Cá nhân | Cá nhân |\n",
+    })
+    assert page.status == 302, page.errors()
+    db.session.expire_all()
+    pool = next(p for p in c.pools if p.code == "VC-PHUONG")
+    assert ([m.code for m in pool.members], pool.unit_id, pool.limit_collective, pool.limit_individual) == (
+        ["VC-P1"], None, 2, None)
+    assert [(k.code, k.nominee_kind, k.limit) for k in pool.categories] == [
+        ("TT-PHUONG", "collective", 2), ("CN-PHUONG", "individual", None)]
+    event = _admin_events("create_pool")[-1]
+    assert (event.object_id, event.details["campaign_id"]) == (pool.id, c.id)
+    assert event.changes["categories.TT-PHUONG.nominee_kind"] == [None, "collective"]
+    assert event.details["rule_version"] == db.session.scalar(
+        select(func.max(RuleVersion.number)).where(RuleVersion.campaign_id == c.id))
+    latest = db.session.scalars(
+        select(RuleVersion).where(RuleVersion.campaign_id == c.id).order_by(RuleVersion.number.desc())
+    ).first()
+    assert latest.snapshot["pools"][str(pool.id)]["categories"]["TT-PHUONG"] == {"name": "Tập thể phường", "limit": 2}
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("TT | Tập thể", 'Dòng 1: cần 4 phần "mã | tên | tập thể hoặc cá nhân | chỉ tiêu", đã có 2'),
+        ("\nTT | Tập thể | nhóm | 2", 'Dòng 2: loại đối tượng phải là "tập thể" hoặc "cá nhân", đã nhập "nhóm"'),
+        ("TT | Tập thể | tập thể | ٣", 'Dòng 1: chỉ tiêu phải là số nguyên từ 0 đến 10000, đã nhập "٣"'),
+        ("TT | Tập thể | tập thể | 10001", 'Dòng 1: chỉ tiêu phải là số nguyên từ 0 đến 10000, đã nhập "10001"'),
+        (" | Tập thể | tập thể | 1", "Dòng 1: cần ghi mã và tên nhóm đối tượng"),
+    ],
+)
+def test_bad_category_lines_are_named_by_line_and_nothing_is_added(app, lines, message):
+    c = campaign()
+    pools = len(c.pools)
+    page = Browser(app, "admin").post(f"/admin/campaigns/{c.id}/pools", {
+        "code": "VC-PHUONG", "name": "Các phường", "unit_id": str(_unit_id("VC-P1")), "categories": lines,
+    })
+    assert page.status == 422
+    assert message in page.errors()["categories"]
+    db.session.expire_all()
+    assert len(c.pools) == pools and _admin_events("create_pool") == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"code": "VC-VHIEP"}, "code", "Mã nhóm chỉ tiêu VC-VHIEP đã có trong đợt thi đua này"),
+        ({"unit_id": "HN"}, "unit_id", "không thuộc phạm vi quản trị của bạn"),
+        ({"member_ids": ["HN"]}, "member_ids", "không thuộc phạm vi quản trị của bạn"),
+        ({"unit_id": None}, "member_ids", "Nhóm chỉ tiêu cần một đơn vị có chỉ tiêu riêng hoặc ít nhất một đơn vị thành viên"),
+        ({"categories": [{"code": "A", "name": "A", "nominee_kind": "collective"},
+                         {"code": "A", "name": "B", "nominee_kind": "individual"}]},
+         "categories.2.code", "Nhóm đối tượng 2: mã A bị trùng"),
+        ({"limit_collective": 10001}, "limit_collective", "10000"),
+    ],
+)
+def test_a_new_pool_is_refused_in_vietnamese_by_the_api(app, api, changes, field, message):
+    c = campaign()
+    body = {"code": "VC-P1-RIENG", "name": "Phường 1", "unit_id": _unit_id("VC-P1")} | changes
+    if body.get("unit_id") == "HN":
+        body["unit_id"] = _unit_id("HN")
+    if body.get("member_ids") == ["HN"]:
+        body["member_ids"] = [_unit_id("HN")]
+    pools = len(c.pools)
+    answer = api("admin").post(f"/api/v1/campaigns/{c.id}/pools", json=body)
+    assert answer.status_code == 422, answer.get_json()
+    assert message in answer.get_json()["error"]["details"]["fields"][field]
+    db.session.expire_all()
+    assert len(c.pools) == pools and _admin_events("create_pool") == []
+
+
+def test_a_units_own_pool_by_the_api_admits_it_and_a_commune_admin_adds_none_to_the_towns_campaign(app, api, client):
+    c = campaign()
+    answer = api("admin").post(f"/api/v1/campaigns/{c.id}/pools", json={
+        "code": "VC-P1-RIENG", "name": "Phường 1", "unit_id": _unit_id("VC-P1"), "limit_individual": 1,
+        "categories": [{"code": "CN", "name": "Cá nhân", "nominee_kind": "individual", "limit": 1}],
+    })
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["limits"] == {"collective": None, "individual": 1}
+    assert answer.get_json()["categories"][0]["nominee_kind"] == "individual"
+    db.session.expire_all()
+    pool = next(p for p in c.pools if p.code == "VC-P1-RIENG")
+    assert pool.admits(db.session.get(Unit, _unit_id("VC-P1")))
+    _add_admin("qt.vinhhiep", "VC-VHIEP")
+    response = Api(client, "qt.vinhhiep").post(f"/api/v1/campaigns/{c.id}/pools", json={
+        "code": "X", "name": "X", "unit_id": _unit_id("VC-VHIEP")})
+    assert response.status_code == 404

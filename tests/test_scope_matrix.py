@@ -673,6 +673,17 @@ def _round_delete(world, api, username):
     _round_calls("DELETE", api, username)
 
 
+@case("POST", "/campaigns/<int:campaign_id>/pools")
+def _pool_post(world, api, username):
+    """An empty body: refused as incomplete where the admin may add, before that 404 or 403."""
+    for c, related in _rule_campaigns():
+        response = api(username).post(f"{API}/campaigns/{c.id}/pools", json={})
+        if _is_admin(username) and related:
+            assert_error(response, 422, "validation_failed")
+        else:
+            _admin_expectation(username, response, related, 422)
+
+
 @case("PATCH", "/campaigns/<int:campaign_id>/pools/<int:pool_id>")
 def _pool_patch(world, api, username):
     c = campaign()

@@ -13,19 +13,22 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from ..models.campaign import NOMINEE_TYPES
 from ..workflow.campaign_rules import (
     AWARD_FORM_FIELDS,
     CAMPAIGN_FIELDS,
+    CATEGORY_FIELDS,
     CRITERION_FIELDS,
     LEGAL_BASIS_FIELDS,
     LEVEL_FIELDS,
     NEW_CAMPAIGN_FIELDS,
+    NEW_POOL_FIELDS,
     POOL_FIELDS,
     ROUND_FIELDS,
 )
+from ..workflow.payload import ascii_int
 from .base import BaseForm, SubForm, options
 from .fields import VndField, WholeNumberField
 from .nominations import TYPE_LABELS, optional_int
@@ -88,6 +91,57 @@ class PoolForm(BaseForm):
     is_open = BooleanField(POOL_FIELDS["is_open"].label)
     limit_collective = WholeNumberField(POOL_FIELDS["limit_collective"].label, validators=[Optional()])
     limit_individual = WholeNumberField(POOL_FIELDS["limit_individual"].label, validators=[Optional()])
+
+
+# The words a category line may use for its kind, as people write them.
+KIND_WORDS = {"tập thể": "collective", "cá nhân": "individual"}
+
+
+def category_lines(text: str) -> tuple[list[dict], list[str]]:
+    """Categories typed one a line as "mã | tên | tập thể hoặc cá nhân | chỉ tiêu" (the limit
+    may be left empty: no limit). Returns the categories and one message per bad line."""
+    categories, problems = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) == 3:
+            parts.append("")
+        if len(parts) != 4:
+            problems.append(f"Dòng {number}: cần 4 phần \"mã | tên | tập thể hoặc cá nhân | chỉ tiêu\", đã có {len(parts)}")
+            continue
+        code, name, kind, limit = parts
+        if not code or not name:
+            problems.append(f"Dòng {number}: cần ghi mã và tên nhóm đối tượng")
+            continue
+        if kind.lower() not in KIND_WORDS:
+            problems.append(f"Dòng {number}: loại đối tượng phải là \"tập thể\" hoặc \"cá nhân\", đã nhập \"{kind}\"")
+            continue
+        low, high = CATEGORY_FIELDS["limit"].min_value, CATEGORY_FIELDS["limit"].max_value
+        value = ascii_int(limit, max_digits=9) if limit else None
+        if limit and (value is None or not low <= value <= high):
+            problems.append(f"Dòng {number}: chỉ tiêu phải là số nguyên từ {low} đến {high}, đã nhập \"{limit[:20]}\"")
+            continue
+        categories.append({"code": code, "name": name, "nominee_kind": KIND_WORDS[kind.lower()], "limit": value})
+    return categories, problems
+
+
+class NewPoolForm(BaseForm):
+    code = StringField(NEW_POOL_FIELDS["code"].label, render_kw={"autocapitalize": "characters"})
+    name = StringField(NEW_POOL_FIELDS["name"].label)
+    unit_id = SelectField(NEW_POOL_FIELDS["unit_id"].label, coerce=optional_int)
+    member_ids = SelectMultipleField("Đơn vị thành viên (được đề nghị vào nhóm)", coerce=int)
+    limit_collective = WholeNumberField(NEW_POOL_FIELDS["limit_collective"].label, validators=[Optional()])
+    limit_individual = WholeNumberField(NEW_POOL_FIELDS["limit_individual"].label, validators=[Optional()])
+    categories = TextAreaField(
+        "Nhóm đối tượng", render_kw={"rows": 4},
+        description="mỗi dòng: mã | tên | tập thể hoặc cá nhân | chỉ tiêu (để trống nếu không giới hạn)",
+    )
+
+    def validate_categories(self, field) -> None:
+        _, problems = category_lines(field.data)
+        if problems:
+            raise ValidationError("; ".join(problems))
 
 
 class CriterionForm(BaseForm):

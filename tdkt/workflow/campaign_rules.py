@@ -24,11 +24,12 @@ from ..models import (
     EligibilityCriterion,
     Nomination,
     Pool,
+    PoolCategory,
     Unit,
     User,
     db,
 )
-from ..models.campaign import NOMINEE_TYPES
+from ..models.campaign import NOMINEE_KINDS, NOMINEE_TYPES
 from ..models.documents import LegalBasis
 from . import rule_versions
 from .actor import Actor
@@ -79,6 +80,20 @@ POOL_FIELDS = {
     "limit_individual": Field(int, "Chỉ tiêu cá nhân", min_value=0, max_value=10000),
 }
 CATEGORY_LIMITS = "category_limits"
+# What only a new pool states: its code, its own unit and its categories never change afterwards.
+NEW_POOL_FIELDS = {
+    "code": Field(str, "Mã nhóm chỉ tiêu", max_length=60, nullable=False),
+    "unit_id": Field(int, "Đơn vị có nhóm chỉ tiêu riêng"),
+} | POOL_FIELDS
+MEMBER_IDS = "member_ids"
+CATEGORIES = "categories"
+CATEGORY_FIELDS = {
+    "code": Field(str, "Mã nhóm đối tượng", max_length=60, nullable=False),
+    "name": Field(str, "Tên nhóm đối tượng", max_length=255, nullable=False),
+    "nominee_kind": Field(str, "Tập thể hay cá nhân", choices=NOMINEE_KINDS, nullable=False),
+    "limit": Field(int, "Chỉ tiêu", min_value=0, max_value=10000),
+}
+MAX_CATEGORIES = 30
 CATEGORY_LIMIT = Field(int, "Chỉ tiêu", min_value=0, max_value=10000)
 AWARD_FORM_FIELDS = {
     "name": Field(str, "Tên hình thức khen thưởng", max_length=255, nullable=False),
@@ -386,6 +401,86 @@ def held_slots(pool: Pool) -> dict[str, int]:
         for key, count in held.items():
             busiest[key] = max(busiest.get(key, 0), count)
     return busiest
+
+
+def _administered_unit(actor: Actor, unit_id: int) -> Unit | None:
+    unit = db.session.get(Unit, unit_id) if fits_integer(unit_id) else None
+    return unit if unit is not None and administers(actor.user, unit) else None
+
+
+def _parse_categories(items: Any) -> list[dict[str, Any]]:
+    if not isinstance(items, list):
+        raise bad_request(f"Trường '{CATEGORIES}' phải là danh sách nhóm đối tượng.", field=CATEGORIES)
+    categories = [parse(item, CATEGORY_FIELDS, what="Nhóm đối tượng") for item in items]
+    problems: dict[str, str] = {}
+    if len(categories) > MAX_CATEGORIES:
+        problems[CATEGORIES] = f"Tối đa {MAX_CATEGORIES} nhóm đối tượng, đã gửi {len(categories)}"
+    seen: set[str] = set()
+    for position, category in enumerate(categories, start=1):
+        for name, spec in CATEGORY_FIELDS.items():
+            if not spec.nullable and not category.get(name):
+                problems[f"{CATEGORIES}.{position}.{name}"] = f"Nhóm đối tượng {position}: {spec.label.lower()} là bắt buộc"
+        code = category.get("code")
+        if code in seen:
+            problems[f"{CATEGORIES}.{position}.code"] = f"Nhóm đối tượng {position}: mã {code} bị trùng"
+        seen.add(code)
+    if problems:
+        raise validation_failed(problems)
+    return categories
+
+
+def create_pool(actor: Actor, campaign_id: int, body: Any) -> Pool:
+    """Add a pool to a campaign: a unit's own, or one shared by member units, each inside the
+    admin's scope (the pool then stays its to manage), with limits per kind and per category."""
+    campaign = managed_campaign(actor, campaign_id)
+    if not isinstance(body, dict):
+        raise bad_request("Nhóm chỉ tiêu phải là một đối tượng JSON.")
+    member_ids = _ids(body, MEMBER_IDS, "đơn vị thành viên") or []
+    categories = _parse_categories(body[CATEGORIES]) if CATEGORIES in body else []
+    values = parse(
+        {k: v for k, v in body.items() if k not in (MEMBER_IDS, CATEGORIES)}, NEW_POOL_FIELDS, what="Nhóm chỉ tiêu"
+    )
+    problems: dict[str, str] = {}
+    code = values.get("code") or ""
+    if not code:
+        problems["code"] = "Mã nhóm chỉ tiêu là bắt buộc"
+    elif any(p.code == code for p in campaign.pools):
+        problems["code"] = f"Mã nhóm chỉ tiêu {code} đã có trong đợt thi đua này"
+    if not values.get("name"):
+        problems["name"] = "Tên nhóm chỉ tiêu là bắt buộc"
+    unit_id = values.get("unit_id")
+    own_unit = _administered_unit(actor, unit_id) if unit_id is not None else None
+    if unit_id is not None and own_unit is None:
+        problems["unit_id"] = f"Đơn vị số {unit_id} không thuộc phạm vi quản trị của bạn"
+    members = [_administered_unit(actor, i) for i in sorted(set(member_ids))]
+    outside = [i for i, unit in zip(sorted(set(member_ids)), members, strict=True) if unit is None]
+    if outside:
+        problems[MEMBER_IDS] = f"Đơn vị số {outside[0]} không thuộc phạm vi quản trị của bạn"
+    elif unit_id is None and not members:
+        problems[MEMBER_IDS] = "Nhóm chỉ tiêu cần một đơn vị có chỉ tiêu riêng hoặc ít nhất một đơn vị thành viên"
+    if problems:
+        raise validation_failed(problems)
+    pool = Pool(
+        code=code,
+        name=values["name"],
+        unit=own_unit,
+        is_open=values.get("is_open", True),
+        limit_collective=values.get("limit_collective"),
+        limit_individual=values.get("limit_individual"),
+        members=members,
+        categories=[PoolCategory(**category) for category in categories],
+    )
+    campaign.pools.append(pool)
+    db.session.flush()
+    number = _version(campaign, actor)
+    facts = {"code": code, "unit_id": pool.unit_id, MEMBER_IDS: [m.id for m in pool.members]} | pool_facts(pool)
+    for category in pool.categories:
+        facts |= {f"{CATEGORIES}.{category.code}.name": category.name,
+                  f"{CATEGORIES}.{category.code}.nominee_kind": category.nominee_kind}
+    record_admin_change(actor, "create_pool", object_type="pool", object_id=pool.id, unit_id=campaign.owner_unit_id,
+                        changes=_diff({}, facts), rule_version=number, campaign_id=campaign.id)
+    db.session.flush()
+    return pool
 
 
 def pool_facts(pool: Pool) -> dict[str, Any]:

@@ -105,6 +105,13 @@ def patch_campaign(campaign_id: int):
     return campaign_rules_json(campaign)
 
 
+@bp.post("/campaigns/<int:campaign_id>/pools")
+def post_pool(campaign_id: int):
+    pool = campaign_rules.create_pool(actor(), campaign_id, parsed_body())
+    commit()
+    return pool_json(pool), 201
+
+
 @bp.patch("/campaigns/<int:campaign_id>/pools/<int:pool_id>")
 def patch_pool(campaign_id: int, pool_id: int):
     pool = campaign_rules.update_pool(actor(), campaign_id, pool_id, parsed_body())

@@ -121,6 +121,12 @@ def paths() -> dict:
     new_campaign_body["properties"]["award_form_ids"] = IDS
     pool_body = body_schema(campaign_rules.POOL_FIELDS, ())
     pool_body["properties"]["category_limits"] = {"type": "object", "additionalProperties": LIMIT}
+    new_pool_body = body_schema(campaign_rules.NEW_POOL_FIELDS, ("code", "name"))
+    new_pool_body["properties"]["member_ids"] = IDS
+    new_pool_body["properties"]["categories"] = {
+        "type": "array", "maxItems": campaign_rules.MAX_CATEGORIES,
+        "items": body_schema(campaign_rules.CATEGORY_FIELDS, ("code", "name", "nominee_kind")),
+    }
     form_body = body_schema(campaign_rules.AWARD_FORM_FIELDS, ())
     form_body["properties"]["levels"] = {
         "type": "array", "items": body_schema(campaign_rules.LEVEL_FIELDS, ("name", "office_unit_id")),
@@ -174,6 +180,13 @@ def paths() -> dict:
                 "deleteCampaignRound", "Remove a review round no nomination belongs to",
                 {"204": {"description": "Removed"}, "409": ROUND_CONFLICT} | ADMIN,
                 parameters=[campaign_id, round_id], tags=tags,
+            ),
+        },
+        "/campaigns/{campaign_id}/pools": {
+            "post": operation(
+                "createPool", "Add a pool: a unit's own or shared by member units (each in the admin's scope), "
+                "with limits per kind and per category; a new rule version",
+                {"201": ok(POOL, "Created")} | WRITE, parameters=[campaign_id], body=new_pool_body, tags=tags,
             ),
         },
         "/campaigns/{campaign_id}/pools/{pool_id}": {

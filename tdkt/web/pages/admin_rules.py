@@ -14,7 +14,9 @@ from ...forms.campaign_rules import (
     CriterionForm,
     LegalBasisForm,
     NewCampaignForm,
+    NewPoolForm,
     PoolForm,
+    category_lines,
 )
 from ...models import Campaign, RuleVersion, db
 from ...workflow import campaign_rules as rules_admin
@@ -44,8 +46,12 @@ def _mark(form, problems: dict[str, str]) -> None:
 # --- campaigns -------------------------------------------------------------------------------
 
 
-def _campaign_page(campaign: Campaign, *, form=None, criterion=None, message=None, status=200, pool_errors=None):
+def _campaign_page(
+    campaign: Campaign, *, form=None, criterion=None, new_pool=None, message=None, status=200, pool_errors=None
+):
     user_actor = actor()
+    new_pool = new_pool or NewPoolForm(formdata=None)
+    _new_pool_choices(new_pool)
     form = form or CampaignForm(formdata=None, obj=campaign)
     forms = rules_admin.award_form_choices(user_actor, campaign)
     form.award_form_ids.choices = options((f.id, f.name) for f in forms)
@@ -61,6 +67,7 @@ def _campaign_page(campaign: Campaign, *, form=None, criterion=None, message=Non
         c=campaign,
         form=form,
         criterion=criterion,
+        new_pool=new_pool,
         versions=versions,
         held={p.id: rules_admin.held_slots(p) for p in campaign.pools},
         message=message,
@@ -131,6 +138,32 @@ def admin_campaign_new():
         return render_template("admin/campaign_new.html", form=form, message=message), refused.status
     flash(f"Đã tạo đợt thi đua {campaign.code}.", "success")
     return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id))
+
+
+def _new_pool_choices(form: NewPoolForm) -> None:
+    units = [(u.id, f"{u.name} ({u.code})") for u in rules_admin.units_administered(actor())]
+    form.unit_id.choices = options([("", "— Không: nhóm dùng chung của các đơn vị thành viên —"), *units])
+    form.member_ids.choices = options(units)
+
+
+@bp.post("/admin/campaigns/<int:campaign_id>/pools")
+def admin_campaign_pool_new(campaign_id: int):
+    require_role("admin")
+    campaign = rules_admin.managed_campaign(actor(), campaign_id)
+    form = NewPoolForm()
+    _new_pool_choices(form)
+    if not form.validate():
+        return _campaign_page(campaign, new_pool=form, status=422)
+    body = {name: jsonable(form[name].data) for name in ("code", "name", "unit_id", "limit_collective", "limit_individual")}
+    body[rules_admin.MEMBER_IDS] = form.member_ids.data or []
+    body[rules_admin.CATEGORIES], _ = category_lines(form.categories.data)
+    pool, refused = attempt(lambda: rules_admin.create_pool(actor(), campaign.id, body))
+    if refused:
+        campaign = rules_admin.managed_campaign(actor(), campaign_id)
+        message = show_error(form, refused)
+        return _campaign_page(campaign, new_pool=form, message=message, status=refused.status)
+    flash(f"Đã thêm nhóm chỉ tiêu {pool.name}.", "success")
+    return redirect(url_for("pages.admin_campaign", campaign_id=campaign.id, _anchor=f"pool-{pool.id}"))
 
 
 @bp.post("/admin/campaigns/<int:campaign_id>/pools/<int:pool_id>")
