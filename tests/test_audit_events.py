@@ -615,6 +615,23 @@ def admin_adds_a_pool_on_the_page(t: Trail) -> Expected:
     return expected
 
 
+@case("admin", "create_award_form")
+def admin_adds_an_award_form_by_the_api(t: Trail) -> Expected:
+    c = factories.campaign()
+    admin = t.api("admin")
+    t.mark()
+    answer = admin.post(f"/api/v1/campaigns/{c.id}/award-forms", json={
+        "code": "GK-VC-2027", "name": "Giấy khen của Chủ tịch UBND thị xã", "pass_share_percent": 60,
+        "levels": [{"name": "Thị xã", "office_unit_id": c.owner_unit_id}],
+    })
+    assert answer.status_code == 201, answer.get_json()
+    expected = _admin("create_award_form", "award_form", answer.get_json()["id"], c.owner_unit_id, {
+        "code": [None, "GK-VC-2027"], "pass_share_percent": [None, 60], "levels.1.office_unit_id": [None, c.owner_unit_id],
+    })
+    expected.details |= {"campaign_id": c.id, "rule_version": _latest_rule_version(c.id)}
+    return expected
+
+
 NEW_ROUND = {"code": "SO-KET", "name": "Sơ kết", "submission_opens_on": "2026-03-01",
              "submission_closes_on": "2026-04-30"}
 

@@ -689,3 +689,60 @@ def test_a_units_own_pool_by_the_api_admits_it_and_a_commune_admin_adds_none_to_
     response = Api(client, "qt.vinhhiep").post(f"/api/v1/campaigns/{c.id}/pools", json={
         "code": "X", "name": "X", "unit_id": _unit_id("VC-VHIEP")})
     assert response.status_code == 404
+
+
+def test_admin_adds_an_award_form_with_its_chain_to_a_campaign_in_the_browser(app):
+    """The new form is the campaign's (so the admin keeps it), with its levels, pass share and a
+    'create_award_form' event; a taken code is refused on the page and nothing is added."""
+    c = campaign()
+    town = c.owner_unit
+    browser = Browser(app, "admin")
+    assert browser.get(f"/admin/campaigns/{c.id}").find(href=f"/admin/campaigns/{c.id}/award-forms/new")
+    page = browser.get(f"/admin/campaigns/{c.id}/award-forms/new")
+    assert page.status == 200 and page.value("pass_share_percent") == "50"
+    data = {
+        "code": "GK-VC-2027", "name": "Giấy khen của Chủ tịch UBND thị xã", "pass_share_percent": "60",
+        "levels-0-name": "Thị xã", "levels-0-office_unit_id": str(town.id), "levels-0-appraising_unit_id": "",
+        "levels-0-council_unit_id": "", "levels-1-name": "", "levels-1-office_unit_id": "",
+        "levels-1-appraising_unit_id": "", "levels-1-council_unit_id": "",
+    }
+    page = browser.post(f"/admin/campaigns/{c.id}/award-forms/new", data)
+    assert page.status == 302, page.errors()
+    db.session.expire_all()
+    created = next(f for f in c.award_forms if f.code == "GK-VC-2027")
+    assert (created.pass_share_percent, [(lv.position, lv.office_unit_id) for lv in created.levels]) == (
+        60, [(1, town.id)])
+    assert created in campaign_rules.managed_award_forms(actor("admin"))
+    event = _admin_events("create_award_form")[-1]
+    assert (event.object_id, event.details["campaign_id"]) == (created.id, c.id)
+    forms = len(c.award_forms)
+    again = browser.post(f"/admin/campaigns/{c.id}/award-forms/new", data | {"name": "Khác"})
+    assert again.status == 422
+    assert again.errors()["code"] == "Mã hình thức khen thưởng GK-VC-2027 đã được dùng"
+    db.session.expire_all()
+    assert len(c.award_forms) == forms and len(_admin_events("create_award_form")) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"levels": []}, "levels", "Hình thức khen thưởng cần ít nhất một cấp xét"),
+        ({"pass_share_percent": 101}, "pass_share_percent", "100"),
+        ({"code": ""}, "code", "Mã hình thức khen thưởng là bắt buộc"),
+        ({"levels": [{"name": "Tỉnh Hà Nam", "office_unit_id": "HN"}]}, "levels.1.office_unit_id",
+         "không thuộc phạm vi quản trị của bạn"),
+    ],
+)
+def test_a_new_award_form_is_refused_in_vietnamese_by_the_api(app, api, changes, field, message):
+    c = campaign()
+    body = {"code": "GK-VC-2027", "name": "Giấy khen", "pass_share_percent": 50,
+            "levels": [{"name": "Thị xã", "office_unit_id": c.owner_unit_id}]} | changes
+    for level in body["levels"]:
+        if level["office_unit_id"] == "HN":
+            level["office_unit_id"] = _unit_id("HN")
+    forms = len(c.award_forms)
+    answer = api("admin").post(f"/api/v1/campaigns/{c.id}/award-forms", json=body)
+    assert answer.status_code == 422, answer.get_json()
+    assert message in answer.get_json()["error"]["details"]["fields"][field]
+    db.session.expire_all()
+    assert len(c.award_forms) == forms and _admin_events("create_award_form") == []

@@ -415,6 +415,11 @@ def _admin_campaign_rounds(world, username):
     return [(f"{url}/rounds", status) for url, status in _admin_campaign(world, username)]
 
 
+@case("/admin/campaigns/<int:campaign_id>/award-forms/new")
+def _admin_campaign_award_form_new(world, username):
+    return [(f"{url}/award-forms/new", status) for url, status in _admin_campaign(world, username)]
+
+
 @case("/admin/campaigns/<int:campaign_id>/rounds/<int:round_id>")
 def _admin_campaign_round(world, username):
     """Hà Nam's rounds, through their campaign (as the campaign page) and through another (404)."""

@@ -684,6 +684,17 @@ def _pool_post(world, api, username):
             _admin_expectation(username, response, related, 422)
 
 
+@case("POST", "/campaigns/<int:campaign_id>/award-forms")
+def _award_form_post(world, api, username):
+    """An empty body: refused as incomplete where the admin may add, before that 404 or 403."""
+    for c, related in _rule_campaigns():
+        response = api(username).post(f"{API}/campaigns/{c.id}/award-forms", json={})
+        if _is_admin(username) and related:
+            assert_error(response, 422, "validation_failed")
+        else:
+            _admin_expectation(username, response, related, 422)
+
+
 @case("PATCH", "/campaigns/<int:campaign_id>/pools/<int:pool_id>")
 def _pool_patch(world, api, username):
     c = campaign()

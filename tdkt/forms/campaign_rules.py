@@ -23,6 +23,7 @@ from ..workflow.campaign_rules import (
     CRITERION_FIELDS,
     LEGAL_BASIS_FIELDS,
     LEVEL_FIELDS,
+    NEW_AWARD_FORM_FIELDS,
     NEW_CAMPAIGN_FIELDS,
     NEW_POOL_FIELDS,
     POOL_FIELDS,
@@ -173,6 +174,10 @@ class AwardFormForm(BaseForm):
         description="phần trăm tổng số thành viên Hội đồng, từ 1 đến 100",
     )
     levels = FieldList(FormField(LevelForm), min_entries=1)
+
+
+class NewAwardFormForm(AwardFormForm):
+    code = StringField(NEW_AWARD_FORM_FIELDS["code"].label, render_kw={"autocapitalize": "characters"})
 
 
 class LegalBasisForm(BaseForm):

@@ -99,6 +99,8 @@ AWARD_FORM_FIELDS = {
     "name": Field(str, "Tên hình thức khen thưởng", max_length=255, nullable=False),
     "pass_share_percent": Field(int, "Tỷ lệ phiếu đồng ý (%)", min_value=1, max_value=100, nullable=False),
 }
+# What only a new award form states: its code never changes afterwards.
+NEW_AWARD_FORM_FIELDS = {"code": Field(str, "Mã hình thức khen thưởng", max_length=40, nullable=False)} | AWARD_FORM_FIELDS
 LEVELS = "levels"
 LEVEL_FIELDS = {
     "name": Field(str, "Tên cấp xét", max_length=255, nullable=False),
@@ -799,6 +801,34 @@ def _parse_levels(actor: Actor, items: Any) -> list[dict[str, Any]]:
     if problems:
         raise validation_failed(problems)
     return levels
+
+
+def create_award_form(actor: Actor, campaign_id: int, body: Any) -> AwardForm:
+    """A new award form with its chain, used by the campaign it is made for: a form no campaign
+    uses would have no admin (managed_award_forms)."""
+    campaign = managed_campaign(actor, campaign_id)
+    if not isinstance(body, dict):
+        raise bad_request("Hình thức khen thưởng phải là một đối tượng JSON.")
+    levels = _parse_levels(actor, body.get(LEVELS, []))
+    values = parse({k: v for k, v in body.items() if k != LEVELS}, NEW_AWARD_FORM_FIELDS, what="Hình thức khen thưởng")
+    problems = {
+        name: f"{spec.label} là bắt buộc" for name, spec in NEW_AWARD_FORM_FIELDS.items() if not values.get(name)
+    }
+    code = values.get("code")
+    if code and db.session.scalar(select(AwardForm.id).where(AwardForm.code == code)) is not None:
+        problems["code"] = f"Mã hình thức khen thưởng {code} đã được dùng"
+    if problems:
+        raise validation_failed(problems)
+    form = AwardForm(**values)
+    _replace_levels(form, levels)
+    campaign.award_forms.append(form)
+    db.session.flush()
+    number = _version(campaign, actor)
+    record_admin_change(actor, "create_award_form", object_type="award_form", object_id=form.id,
+                        unit_id=campaign.owner_unit_id, changes=_diff({}, {"code": code} | award_form_facts(form)),
+                        rule_version=number, campaign_id=campaign.id)
+    db.session.flush()
+    return form
 
 
 def update_award_form(actor: Actor, award_form_id: int, body: Any) -> AwardForm:

@@ -163,6 +163,13 @@ def delete_criterion(campaign_id: int, code: str):
     return "", 204
 
 
+@bp.post("/campaigns/<int:campaign_id>/award-forms")
+def post_award_form(campaign_id: int):
+    form = campaign_rules.create_award_form(actor(), campaign_id, parsed_body())
+    commit()
+    return award_form_json(form), 201
+
+
 @bp.get("/award-forms")
 def award_forms():
     return {"items": [award_form_json(f) for f in campaign_rules.managed_award_forms(actor())], "next_cursor": None}

@@ -131,6 +131,8 @@ def paths() -> dict:
     form_body["properties"]["levels"] = {
         "type": "array", "items": body_schema(campaign_rules.LEVEL_FIELDS, ("name", "office_unit_id")),
     }
+    new_form_body = body_schema(campaign_rules.NEW_AWARD_FORM_FIELDS, ("code", "name", "pass_share_percent", "levels"))
+    new_form_body["properties"]["levels"] = form_body["properties"]["levels"]
     criterion_fields = {k: v for k, v in campaign_rules.CRITERION_FIELDS.items() if k != "code"}
     attest_body = obj({"version": INTEGER, "answers": {"type": "array", "items": body_schema(
         attestations.ITEM_FIELDS, ("criterion", "answer"))}}, ("version", "answers"))
@@ -204,6 +206,13 @@ def paths() -> dict:
             "delete": operation(
                 "deleteCriterion", "Remove an eligibility criterion", {"204": {"description": "Removed"}} | ADMIN,
                 parameters=[campaign_id, CODE_PARAM], tags=tags,
+            ),
+        },
+        "/campaigns/{campaign_id}/award-forms": {
+            "post": operation(
+                "createAwardForm", "Add an award form with its chain of levels to a campaign (the campaign then uses "
+                "it); a new rule version", {"201": ok(AWARD_FORM, "Created")} | WRITE, parameters=[campaign_id],
+                body=new_form_body, tags=tags,
             ),
         },
         "/award-forms": {

@@ -13,6 +13,7 @@ from ...forms.campaign_rules import (
     CampaignForm,
     CriterionForm,
     LegalBasisForm,
+    NewAwardFormForm,
     NewCampaignForm,
     NewPoolForm,
     PoolForm,
@@ -256,6 +257,40 @@ def _award_form_page(award_form, form=None, message=None, status=200):
     ), status
 
 
+def _levels_body(form: AwardFormForm) -> list[dict]:
+    return [
+        {k: v for k, v in entry.data.items() if k in rules_admin.LEVEL_FIELDS and jsonable(v) is not None}
+        for entry in form.levels
+        if (entry.data.get("name") or "").strip() or entry.data.get("office_unit_id")
+    ]
+
+
+@bp.route("/admin/campaigns/<int:campaign_id>/award-forms/new", methods=["GET", "POST"])
+def admin_award_form_new(campaign_id: int):
+    require_role("admin")
+    campaign = rules_admin.managed_campaign(actor(), campaign_id)
+    if request.method == "GET":
+        form = NewAwardFormForm(formdata=None, data={"pass_share_percent": 50})
+        form.levels.append_entry()  # room for a chain of two levels; more are added on the form's own page
+        _unit_options(form)
+        return render_template("admin/award_form_new.html", c=campaign, form=form)
+    form = NewAwardFormForm()
+    _unit_options(form)
+    if not form.validate():
+        return render_template("admin/award_form_new.html", c=campaign, form=form), 422
+    body, missing = _body(form, rules_admin.NEW_AWARD_FORM_FIELDS)
+    if missing:
+        _mark(form, missing)
+        return render_template("admin/award_form_new.html", c=campaign, form=form), 422
+    body[rules_admin.LEVELS] = _levels_body(form)
+    created, refused = attempt(lambda: rules_admin.create_award_form(actor(), campaign.id, body))
+    if refused:
+        message = show_error(form, refused)
+        return render_template("admin/award_form_new.html", c=campaign, form=form, message=message), refused.status
+    flash(f"Đã thêm hình thức khen thưởng {created.name} vào đợt {campaign.code}.", "success")
+    return redirect(url_for("pages.admin_award_form", award_form_id=created.id))
+
+
 @bp.route("/admin/award-forms/<int:award_form_id>", methods=["GET", "POST"])
 def admin_award_form(award_form_id: int):
     require_role("admin")
@@ -270,11 +305,7 @@ def admin_award_form(award_form_id: int):
     if missing:
         _mark(form, missing)
         return _award_form_page(award_form, form, status=422)
-    body[rules_admin.LEVELS] = [
-        {k: v for k, v in entry.data.items() if k in rules_admin.LEVEL_FIELDS and jsonable(v) is not None}
-        for entry in form.levels
-        if (entry.data.get("name") or "").strip() or entry.data.get("office_unit_id")
-    ]
+    body[rules_admin.LEVELS] = _levels_body(form)
     _, refused = attempt(lambda: rules_admin.update_award_form(actor(), award_form.id, body))
     if refused:
         award_form = rules_admin.managed_award_form(actor(), award_form_id)
