@@ -11,7 +11,7 @@ from sqlalchemy import select
 from test_pages_support import Browser
 
 from tdkt.models import AuditEvent, Campaign, PublicNotice, RoleAssignment, Unit, User, db
-from tdkt.workflow import public_notice
+from tdkt.workflow import public_notice, rule_versions
 from tdkt.workflow.auth import hash_password
 from tdkt.workflow.errors import WorkflowError
 
@@ -29,9 +29,10 @@ def _council_fields(meeting_on: date) -> dict:
 
 
 def _requiring(days: int) -> Campaign:
+    """The campaign's rules from now on: nominations submitted afterwards are judged by them."""
     c = campaign()
     c.public_notice_days = days
-    db.session.flush()
+    rule_versions.record(c)
     return c
 
 
@@ -205,3 +206,13 @@ def test_the_api_reads_and_edits_the_notice_days(app, api):
     )
     answer = admin.patch(f"/api/v1/campaigns/{c.id}", json={"public_notice_days": 5})
     assert answer.status_code == 200 and answer.get_json()["public_notice_days"] == 5
+
+
+def test_a_notice_switched_on_later_does_not_stop_dossiers_already_on_their_way(app):
+    on_its_way = nomination_in("council_review")
+    _requiring(5)
+    assert step(on_its_way, "noivu", "submit_for_signature", _council_fields(MONDAY)).state == "awaiting_signature"
+    later = nomination_in("council_review")
+    with pytest.raises(WorkflowError) as refused:
+        step(later, "noivu", "submit_for_signature", _council_fields(MONDAY))
+    assert refused.value.code == "public_notice_required"

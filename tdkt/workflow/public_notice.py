@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..models import Campaign, Nomination, PublicNotice, db
 from ..models.campaign import public_notice_nominations
-from . import calendar
+from . import calendar, rule_versions
 from .actor import Actor
 from .admin import record_admin_change
 from .clock import local_today
@@ -126,9 +126,10 @@ class NoticeStatus:
 
 
 def status(nomination: Nomination) -> NoticeStatus | None:
-    """None when the campaign requires no notice. The requirement is read as it is now, like the
-    stage time limits, not pinned with the rule version."""
-    days = nomination.campaign.public_notice_days
+    """None when the campaign requires no notice. The requirement is the one of the rule version
+    pinned at first submit (a snapshot from before notices existed has none), so switching a
+    notice on never stops dossiers already on their way."""
+    days = rule_versions.rules_of(nomination).get("public_notice_days")
     if days is None:
         return None
     notice = first_notice(nomination)

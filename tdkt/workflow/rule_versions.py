@@ -59,6 +59,7 @@ def snapshot_of(campaign: Campaign) -> dict[str, Any]:
             }
             for r in campaign.rounds
         ],
+        "public_notice_days": campaign.public_notice_days,
         "criteria": [
             {
                 "code": c.code,
