@@ -173,9 +173,9 @@ def test_a_registered_number_with_unicode_digits_is_kept_as_written():
     assert reference("5", "BB-HĐ") == "05/BB-HĐ"
 
 
-def test_preview_is_a_png_of_the_first_page_cached_by_hash(app, backend):
-    if backend != "sqlite":
-        pytest.skip("the image does not depend on the database: drawn once, on SQLite")
+# The image does not depend on the database: drawn once, on SQLite.
+@pytest.mark.parametrize("backend_app", ["sqlite"], indirect=True)
+def test_preview_is_a_png_of_the_first_page_cached_by_hash(app):
     if not preview.available():
         service_unavailable("LibreOffice and poppler", "soffice or pdftoppm not on PATH")
     n = nomination_in("awaiting_signature", nominee_name="Thạch Thị Sa Rươne")

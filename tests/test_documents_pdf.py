@@ -38,9 +38,9 @@ def pages(path: Path) -> int:
     return int(line.split()[1])
 
 
-def test_documents_render_to_pdf_and_png(app, backend):
-    if backend != "sqlite":
-        pytest.skip("the PDF does not depend on the database: rendered once, on SQLite")
+# The PDF does not depend on the database: rendered once, on SQLite.
+@pytest.mark.parametrize("backend_app", ["sqlite"], indirect=True)
+def test_documents_render_to_pdf_and_png(app):
     if not pdf.available() or not shutil.which("pdftoppm"):
         service_unavailable("LibreOffice and poppler", "soffice or pdftoppm not on PATH")
     waiting = [
